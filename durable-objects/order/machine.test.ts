@@ -1,0 +1,303 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Actor, Order, OrderCommand } from "../../schema/orders.ts";
+import { ids, placeInput, principals, T0 } from "../../test/builders.ts";
+import { canView, decide, place, TERMINAL } from "./machine.ts";
+
+const customer: Actor = { role: "customer", userId: ids.customer };
+const staff: Actor = { role: "restaurant", userId: ids.staff };
+const admin: Actor = { role: "admin", userId: ids.admin };
+const system: Actor = { role: "system" };
+const driver: Actor = { role: "driver", userId: ids.driver };
+
+function placed(): Order {
+  return place(placeInput(), T0).order;
+}
+
+/** Runs commands in order, failing the test on the first refusal. */
+function run(order: Order, steps: Array<[OrderCommand, Actor]>): Order {
+  let current = order;
+  for (const [command, by] of steps) {
+    const decision = decide(current, command, by, T0 + current.version * 1000);
+    if (!decision.ok)
+      throw new Error(`${command.type}: ${decision.error.code} ${decision.error.message}`);
+    current = decision.order;
+  }
+  return current;
+}
+
+const toReady: Array<[OrderCommand, Actor]> = [
+  [{ type: "accept", prepMinutes: 12 }, staff],
+  [{ type: "start_preparing" }, staff],
+  [{ type: "mark_ready" }, staff],
+];
+
+const toDelivered: Array<[OrderCommand, Actor]> = [
+  ...toReady,
+  [{ type: "assign_driver", driverId: ids.driver }, system],
+  [{ type: "driver_arrived_at_restaurant", driverId: ids.driver }, driver],
+  [{ type: "pick_up", driverId: ids.driver }, driver],
+  [{ type: "driver_arrived_at_dropoff", driverId: ids.driver }, driver],
+  [{ type: "deliver", driverId: ids.driver }, driver],
+];
+
+describe("placing an order", () => {
+  it("starts placed, unassigned, with one timeline entry and one OrderPlaced event", () => {
+    const { order, events } = place(placeInput(), T0);
+    expect(order.status).toBe("placed");
+    expect(order.driverStage).toBe("unassigned");
+    expect(order.version).toBe(1);
+    expect(order.timeline).toHaveLength(1);
+    expect(events.map((e) => [e.type, e.seq])).toEqual([["OrderPlaced", 1]]);
+    expect(order.acceptBy).toBe(new Date(T0 + 180_000).toISOString());
+  });
+});
+
+describe("the happy path", () => {
+  it("walks placed -> accepted -> preparing -> ready -> picked_up -> delivered", () => {
+    const order = run(placed(), toDelivered);
+    expect(order.status).toBe("delivered");
+    expect(order.driverStage).toBe("done");
+    expect(order.timeline.map((t) => t.type)).toEqual([
+      "OrderPlaced",
+      "OrderAccepted",
+      "OrderPreparing",
+      "OrderReady",
+      "DriverAssigned",
+      "DriverArrivedAtRestaurant",
+      "OrderPickedUp",
+      "DriverArrivedAtDropoff",
+      "OrderDelivered",
+    ]);
+    expect(order.version).toBe(9);
+  });
+
+  it("sets readyBy from the prep minutes the kitchen gave", () => {
+    const decision = decide(placed(), { type: "accept", prepMinutes: 20 }, staff, T0 + 5000);
+    expect(decision.ok && decision.order.readyBy).toBe(
+      new Date(T0 + 5000 + 20 * 60_000).toISOString(),
+    );
+  });
+});
+
+describe("refusals", () => {
+  it.each<[string, Array<[OrderCommand, Actor]>, OrderCommand, Actor, string]>([
+    ["a customer accepting", [], { type: "accept", prepMinutes: 10 }, customer, "auth.forbidden"],
+    [
+      "marking ready before preparing",
+      [],
+      { type: "mark_ready" },
+      staff,
+      "order.illegal_transition",
+    ],
+    [
+      "accepting twice",
+      [[{ type: "accept", prepMinutes: 5 }, staff]],
+      { type: "accept", prepMinutes: 5 },
+      staff,
+      "order.illegal_transition",
+    ],
+    [
+      "a customer cancelling once accepted",
+      [[{ type: "accept", prepMinutes: 5 }, staff]],
+      { type: "cancel" },
+      customer,
+      "order.not_cancellable",
+    ],
+    [
+      "the restaurant cancelling after pickup",
+      toDelivered.slice(0, 6),
+      { type: "cancel" },
+      staff,
+      "order.not_cancellable",
+    ],
+    [
+      "picking up before ready",
+      [
+        [{ type: "accept", prepMinutes: 5 }, staff],
+        [{ type: "assign_driver", driverId: ids.driver }, system],
+        [{ type: "driver_arrived_at_restaurant", driverId: ids.driver }, driver],
+      ],
+      { type: "pick_up", driverId: ids.driver },
+      driver,
+      "order.illegal_transition",
+    ],
+    [
+      "another driver picking up",
+      toDelivered.slice(0, 5),
+      { type: "pick_up", driverId: ids.otherDriver },
+      { role: "driver", userId: ids.otherDriver },
+      "order.driver_mismatch",
+    ],
+    [
+      "a driver acting for someone else",
+      toDelivered.slice(0, 5),
+      { type: "pick_up", driverId: ids.driver },
+      { role: "driver", userId: ids.otherDriver },
+      "order.driver_mismatch",
+    ],
+    [
+      "assigning a second driver",
+      toDelivered.slice(0, 4),
+      { type: "assign_driver", driverId: ids.otherDriver },
+      system,
+      "order.illegal_transition",
+    ],
+    [
+      "expiring an accepted order",
+      [[{ type: "accept", prepMinutes: 5 }, staff]],
+      { type: "expire" },
+      system,
+      "order.illegal_transition",
+    ],
+    ["a person issuing the timeout", [], { type: "expire" }, admin, "auth.forbidden"],
+    [
+      "cancelling a delivered order",
+      toDelivered,
+      { type: "cancel" },
+      admin,
+      "order.illegal_transition",
+    ],
+  ])("refuses %s", (_, before, command, by, code) => {
+    const order = run(placed(), before);
+    const decision = decide(order, command, by, T0 + 99_000);
+    expect(decision.ok).toBe(false);
+    if (!decision.ok) expect(decision.error.code).toBe(code);
+  });
+});
+
+describe("cancellation", () => {
+  it.each<[string, Array<[OrderCommand, Actor]>, OrderCommand, Actor, string]>([
+    [
+      "the customer before acceptance",
+      [],
+      { type: "cancel", reason: "changed my mind" },
+      customer,
+      "customer_cancelled",
+    ],
+    ["the restaurant timing out", [], { type: "expire" }, system, "restaurant_timeout"],
+    [
+      "the restaurant after accepting",
+      [[{ type: "accept", prepMinutes: 5 }, staff]],
+      { type: "cancel", reason: "out of buns" },
+      staff,
+      "restaurant_cancelled",
+    ],
+    [
+      "an admin after pickup",
+      toDelivered.slice(0, 7),
+      { type: "cancel" },
+      admin,
+      "admin_cancelled",
+    ],
+    ["dispatch giving up", toReady, { type: "give_up_dispatch" }, system, "no_driver"],
+  ])("records %s with its reason", (_, before, command, by, reason) => {
+    const decision = decide(run(placed(), before), command, by, T0 + 99_000);
+    expect(decision.ok).toBe(true);
+    if (!decision.ok) return;
+    expect(decision.order.status).toBe("cancelled");
+    expect(decision.order.cancelReason).toBe(reason);
+    expect(decision.events[0]?.type).toBe("OrderCancelled");
+  });
+
+  it("records a rejection with the kitchen's reason", () => {
+    const decision = decide(placed(), { type: "reject", reason: "closing early" }, staff, T0 + 1);
+    expect(decision.ok && [decision.order.status, decision.order.rejectReason]).toEqual([
+      "rejected",
+      "closing early",
+    ]);
+  });
+});
+
+describe("who may see an order", () => {
+  const order = run(placed(), toDelivered.slice(0, 4));
+  it.each([
+    ["its customer", principals.customer, true],
+    ["another customer", principals.otherCustomer, false],
+    ["its restaurant's staff", principals.staff, true],
+    ["another restaurant's staff", principals.otherStaff, false],
+    ["its driver", principals.driver, true],
+    ["another driver", principals.otherDriver, false],
+    ["an admin", principals.admin, true],
+  ] as const)("%s: %s", (_, who, expected) => {
+    expect(canView(order, who)).toBe(expected);
+  });
+});
+
+describe("under any sequence of commands", () => {
+  const actors = [
+    customer,
+    staff,
+    admin,
+    system,
+    driver,
+    { role: "driver", userId: ids.otherDriver } as Actor,
+  ];
+  const commandArb: fc.Arbitrary<OrderCommand> = fc.oneof(
+    fc.record({
+      type: fc.constant("accept" as const),
+      prepMinutes: fc.integer({ min: 1, max: 180 }),
+    }),
+    fc.record({ type: fc.constant("reject" as const), reason: fc.constant("busy") }),
+    fc.constant({ type: "start_preparing" as const }),
+    fc.constant({ type: "mark_ready" as const }),
+    fc.constant({ type: "cancel" as const }),
+    fc.constant({ type: "expire" as const }),
+    fc.constant({ type: "give_up_dispatch" as const }),
+    ...(
+      [
+        "assign_driver",
+        "unassign_driver",
+        "driver_arrived_at_restaurant",
+        "pick_up",
+        "driver_arrived_at_dropoff",
+        "deliver",
+      ] as const
+    ).map((type) =>
+      fc.record({
+        type: fc.constant(type),
+        driverId: fc.constantFrom(ids.driver, ids.otherDriver),
+      }),
+    ),
+  ) as fc.Arbitrary<OrderCommand>;
+
+  it("never reaches an illegal state, and the timeline only grows", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(commandArb, fc.constantFrom(...actors)), { maxLength: 40 }),
+        (steps) => {
+          let order = placed();
+          let nowMs = T0;
+          for (const [command, by] of steps) {
+            nowMs += 1000;
+            const before = order;
+            const decision = decide(order, command, by, nowMs);
+            if (!decision.ok) continue;
+            order = decision.order;
+            expect(order.timeline.slice(0, before.timeline.length)).toEqual(before.timeline);
+            expect(order.timeline).toHaveLength(before.timeline.length + decision.events.length);
+            expect(order.version).toBe(order.timeline.at(-1)?.seq);
+            expect(TERMINAL.has(before.status)).toBe(false);
+            assertCoherent(order);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** The invariants that tie the kitchen status, the driver stage and the driver id together. */
+function assertCoherent(order: Order): void {
+  expect(order.driverId === null).toBe(order.driverStage === "unassigned");
+  if (order.status === "picked_up") expect(["en_route", "at_dropoff"]).toContain(order.driverStage);
+  if (order.status === "delivered") expect(order.driverStage).toBe("done");
+  if (["en_route", "at_dropoff", "done"].includes(order.driverStage)) {
+    expect(["picked_up", "delivered", "cancelled"]).toContain(order.status);
+  }
+  if (order.status === "cancelled") expect(order.cancelReason).not.toBeNull();
+  if (order.status === "rejected") expect(order.rejectReason).not.toBeNull();
+  if (["accepted", "preparing", "ready", "picked_up", "delivered"].includes(order.status)) {
+    expect(order.readyBy).not.toBeNull();
+  }
+}

@@ -1,0 +1,370 @@
+import type { Principal } from "../../schema/auth.ts";
+import { type Failure, fail } from "../../schema/errors.ts";
+import type { OrderEventData, OrderFacts } from "../../schema/events.ts";
+import type {
+  Actor,
+  CancelReason,
+  DeliveryAddress,
+  DriverStage,
+  Order,
+  OrderCommand,
+  OrderCommandType,
+  OrderRestaurant,
+  OrderStatus,
+  PricedLine,
+  Pricing,
+} from "../../schema/orders.ts";
+
+/**
+ * The order state machine: a pure function of (order, command, who, now). The OrderActor is its
+ * thin shell: it stores what this returns and sends the events on. Nothing here reads a clock,
+ * a socket or storage, so the same rules run in the actor, in tests and in offline replays.
+ */
+
+/** An event as the machine emits it; the shell wraps it in the envelope (id, trace) to send. */
+export type Emitted = OrderEventData & { seq: number; at: string };
+
+export type Decision =
+  | { ok: true; order: Order; events: Emitted[] }
+  | { ok: false; error: Failure };
+
+export const TERMINAL: ReadonlySet<OrderStatus> = new Set(["rejected", "delivered", "cancelled"]);
+
+type Who = Actor["role"];
+
+/**
+ * The transition table. Each command names who may issue it and the states it may be issued
+ * in; anything else is refused with a code. Driver commands also check the stage of the
+ * courier's journey, which runs beside the kitchen status.
+ */
+type Rule = {
+  by: readonly Who[];
+  from: readonly OrderStatus[];
+  stages?: readonly DriverStage[];
+  to?: OrderStatus;
+  toStage?: DriverStage;
+};
+
+const kitchenOpen = ["accepted", "preparing", "ready"] as const;
+
+export const transitions: Record<OrderCommandType, Rule> = {
+  accept: { by: ["restaurant", "admin"], from: ["placed"], to: "accepted" },
+  reject: { by: ["restaurant", "admin"], from: ["placed"], to: "rejected" },
+  start_preparing: {
+    by: ["restaurant", "admin", "system"],
+    from: ["accepted"],
+    to: "preparing",
+  },
+  mark_ready: { by: ["restaurant", "admin"], from: ["preparing"], to: "ready" },
+  cancel: {
+    by: ["customer", "restaurant", "admin"],
+    from: ["placed", ...kitchenOpen, "picked_up"],
+    to: "cancelled",
+  },
+  expire: { by: ["system"], from: ["placed"], to: "cancelled" },
+  give_up_dispatch: {
+    by: ["system", "admin"],
+    from: kitchenOpen,
+    stages: ["unassigned"],
+    to: "cancelled",
+  },
+  assign_driver: {
+    by: ["system", "admin"],
+    from: kitchenOpen,
+    stages: ["unassigned"],
+    toStage: "assigned",
+  },
+  unassign_driver: {
+    by: ["system", "admin", "driver"],
+    from: kitchenOpen,
+    stages: ["assigned", "at_restaurant"],
+    toStage: "unassigned",
+  },
+  driver_arrived_at_restaurant: {
+    by: ["driver", "system"],
+    from: kitchenOpen,
+    stages: ["assigned"],
+    toStage: "at_restaurant",
+  },
+  pick_up: {
+    by: ["driver"],
+    from: ["ready"],
+    stages: ["at_restaurant"],
+    to: "picked_up",
+    toStage: "en_route",
+  },
+  driver_arrived_at_dropoff: {
+    by: ["driver", "system"],
+    from: ["picked_up"],
+    stages: ["en_route"],
+    toStage: "at_dropoff",
+  },
+  deliver: {
+    by: ["driver"],
+    from: ["picked_up"],
+    stages: ["en_route", "at_dropoff"],
+    to: "delivered",
+    toStage: "done",
+  },
+};
+
+/**
+ * Who may cancel when, beyond the table: a customer only before the kitchen has accepted; the
+ * restaurant only while the food is still theirs; an admin at any time before delivery.
+ */
+const cancelWindow: Record<"customer" | "restaurant" | "admin", readonly OrderStatus[]> = {
+  customer: ["placed"],
+  restaurant: kitchenOpen,
+  admin: ["placed", ...kitchenOpen, "picked_up"],
+};
+
+export type PlaceInput = {
+  id: string;
+  customer: { id: string; name: string };
+  restaurant: OrderRestaurant;
+  lines: PricedLine[];
+  pricing: Pricing;
+  deliveryAddress: DeliveryAddress;
+  prepMinutes: number;
+  acceptTimeoutMs: number;
+};
+
+/** The order as it is born: placed, with its first timeline entry and its OrderPlaced event. */
+export function place(input: PlaceInput, nowMs: number): { order: Order; events: Emitted[] } {
+  const at = iso(nowMs);
+  const order: Order = {
+    id: input.id,
+    customerId: input.customer.id,
+    customerName: input.customer.name,
+    restaurant: input.restaurant,
+    lines: input.lines,
+    pricing: input.pricing,
+    deliveryAddress: input.deliveryAddress,
+    status: "placed",
+    driverStage: "unassigned",
+    driverId: null,
+    prepMinutes: input.prepMinutes,
+    acceptBy: iso(nowMs + input.acceptTimeoutMs),
+    readyBy: null,
+    cancelReason: null,
+    rejectReason: null,
+    placedAt: at,
+    updatedAt: at,
+    version: 0,
+    timeline: [],
+  };
+  return record(order, { role: "customer", userId: input.customer.id }, nowMs, {
+    type: "OrderPlaced",
+    data: {
+      order: factsOf(order),
+      deliveryFeeCents: input.pricing.deliveryFeeCents,
+      serviceFeeCents: input.pricing.serviceFeeCents,
+      tipCents: input.pricing.tipCents,
+      lineCount: input.lines.length,
+      dropoff: { lat: input.deliveryAddress.lat, lng: input.deliveryAddress.lng },
+    },
+  });
+}
+
+/** Decides one command. Never throws for an expected refusal: it answers with a coded failure. */
+export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: number): Decision {
+  const rule = transitions[command.type];
+  if (!rule.by.includes(by.role)) {
+    return fail("auth.forbidden", `a ${by.role} may not ${command.type.replaceAll("_", " ")}`);
+  }
+  if (TERMINAL.has(order.status)) {
+    return illegal(order, command.type);
+  }
+  if (command.type === "cancel" && by.role !== "system") {
+    const window = cancelWindow[by.role as keyof typeof cancelWindow];
+    if (!window.includes(order.status)) {
+      return fail(
+        "order.not_cancellable",
+        `a ${by.role} may not cancel an order that is ${order.status}`,
+        {
+          status: order.status,
+        },
+      );
+    }
+  }
+  if (!rule.from.includes(order.status)) return illegal(order, command.type);
+  if (rule.stages && !rule.stages.includes(order.driverStage)) return illegal(order, command.type);
+
+  if ("driverId" in command && command.type !== "assign_driver") {
+    if (order.driverId !== command.driverId) {
+      return fail("order.driver_mismatch", "this order is not assigned to that driver");
+    }
+  }
+  if (by.role === "driver" && "driverId" in command && by.userId !== command.driverId) {
+    return fail("order.driver_mismatch", "a driver may act only for themself");
+  }
+
+  const next: Order = {
+    ...order,
+    status: rule.to ?? order.status,
+    driverStage: rule.toStage ?? order.driverStage,
+  };
+  switch (command.type) {
+    case "accept": {
+      next.prepMinutes = command.prepMinutes;
+      next.readyBy = iso(nowMs + command.prepMinutes * 60_000);
+      return decided(next, by, nowMs, {
+        type: "OrderAccepted",
+        data: { order: factsOf(next), prepMinutes: command.prepMinutes, readyBy: next.readyBy },
+      });
+    }
+    case "reject":
+      next.rejectReason = command.reason;
+      return decided(next, by, nowMs, {
+        type: "OrderRejected",
+        data: { order: factsOf(next), reason: command.reason },
+      });
+    case "start_preparing":
+      return decided(next, by, nowMs, { type: "OrderPreparing", data: { order: factsOf(next) } });
+    case "mark_ready":
+      return decided(next, by, nowMs, { type: "OrderReady", data: { order: factsOf(next) } });
+    case "cancel":
+    case "expire":
+    case "give_up_dispatch": {
+      const reason = cancelReasonOf(command.type, by.role);
+      next.cancelReason = reason;
+      const note = command.type === "cancel" ? command.reason : undefined;
+      return decided(
+        next,
+        by,
+        nowMs,
+        {
+          type: "OrderCancelled",
+          data: { order: factsOf(next), reason, ...(note ? { note } : {}) },
+        },
+        note,
+      );
+    }
+    case "assign_driver":
+      next.driverId = command.driverId;
+      return decided(next, by, nowMs, {
+        type: "DriverAssigned",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+    case "unassign_driver":
+      next.driverId = null;
+      return decided(next, by, nowMs, {
+        type: "DriverUnassigned",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+    case "driver_arrived_at_restaurant":
+      return decided(next, by, nowMs, {
+        type: "DriverArrivedAtRestaurant",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+    case "pick_up":
+      return decided(next, by, nowMs, {
+        type: "OrderPickedUp",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+    case "driver_arrived_at_dropoff":
+      return decided(next, by, nowMs, {
+        type: "DriverArrivedAtDropoff",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+    case "deliver":
+      return decided(next, by, nowMs, {
+        type: "OrderDelivered",
+        data: { order: factsOf(next), driverId: command.driverId },
+      });
+  }
+}
+
+function cancelReasonOf(type: "cancel" | "expire" | "give_up_dispatch", role: Who): CancelReason {
+  if (type === "expire") return "restaurant_timeout";
+  if (type === "give_up_dispatch") return "no_driver";
+  if (role === "customer") return "customer_cancelled";
+  if (role === "restaurant") return "restaurant_cancelled";
+  return "admin_cancelled";
+}
+
+/**
+ * Who may see an order at all. Anyone else is told it does not exist, never that it is someone
+ * else's.
+ */
+export function canView(
+  order: Pick<Order, "customerId" | "restaurant" | "driverId">,
+  who: Principal,
+): boolean {
+  switch (who.role) {
+    case "admin":
+      return true;
+    case "customer":
+      return order.customerId === who.userId;
+    case "restaurant":
+      return who.restaurantId !== undefined && order.restaurant.id === who.restaurantId;
+    case "driver":
+      return order.driverId === who.userId;
+  }
+}
+
+export function factsOf(order: Order): OrderFacts {
+  return {
+    status: order.status,
+    driverStage: order.driverStage,
+    customerId: order.customerId,
+    restaurantId: order.restaurant.id,
+    restaurantName: order.restaurant.name,
+    driverId: order.driverId,
+    subtotalCents: order.pricing.subtotalCents,
+    totalCents: order.pricing.totalCents,
+    placedAt: order.placedAt,
+  };
+}
+
+function illegal(order: Order, type: OrderCommandType): { ok: false; error: Failure } {
+  return fail(
+    "order.illegal_transition",
+    `cannot ${type.replaceAll("_", " ")} an order that is ${order.status} (driver ${order.driverStage})`,
+    { status: order.status, driverStage: order.driverStage, command: type },
+  );
+}
+
+function decided(
+  order: Order,
+  by: Actor,
+  nowMs: number,
+  event: OrderEventData,
+  note?: string,
+): Decision {
+  return { ok: true, ...record(order, by, nowMs, event, note) };
+}
+
+/** Appends the event to the timeline and bumps the version: the one place both change. */
+function record(
+  order: Order,
+  by: Actor,
+  nowMs: number,
+  event: OrderEventData,
+  note?: string,
+): { order: Order; events: Emitted[] } {
+  const at = iso(nowMs);
+  const seq = order.version + 1;
+  const next: Order = {
+    ...order,
+    version: seq,
+    updatedAt: at,
+    timeline: [
+      ...order.timeline,
+      {
+        seq,
+        type: event.type,
+        status: order.status,
+        driverStage: order.driverStage,
+        at,
+        by,
+        ...(note ? { note } : {}),
+      },
+    ],
+  };
+  return { order: next, events: [{ ...event, seq, at } as Emitted] };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+export const Role = z.enum(["customer", "restaurant", "driver", "admin"]);
+export type Role = z.infer<typeof Role>;
+
+/**
+ * Who is asking. Built by the gateway from a verified token and passed to actors, which check it
+ * against the objects they own. Restaurant staff carry the one restaurant they work for.
+ */
+export const Principal = z.object({
+  userId: z.uuid(),
+  role: Role,
+  restaurantId: z.uuid().optional(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+const Email = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
+
+/** NIST 800-63B: length over composition rules; the upper bound keeps PBKDF2 input bounded. */
+const Password = z.string().min(10).max(128);
+
+export const SignUpBody = z.strictObject({
+  email: Email,
+  password: Password,
+  name: z.string().trim().min(1).max(100),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{7,20}$/)
+    .optional(),
+  role: z.enum(["customer", "driver"]).default("customer"),
+});
+export type SignUpBody = z.infer<typeof SignUpBody>;
+
+/** Staff and admins are created by an admin, never by self-service sign-up. */
+export const CreateStaffBody = z.strictObject({
+  email: Email,
+  password: Password,
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(["restaurant", "admin"]),
+  restaurantId: z.uuid().optional(),
+});
+export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+
+export const LoginBody = z.strictObject({
+  email: Email,
+  password: z.string().min(1).max(128),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.strictObject({
+  refreshToken: z.string().min(20).max(200),
+});
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  restaurantId: z.uuid().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type User = z.infer<typeof User>;
+
+export const Session = z.object({
+  user: User,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.iso.datetime(),
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: z.iso.datetime(),
+});
+export type Session = z.infer<typeof Session>;
+
+/** What a socket ticket may open: one actor's live feed. */
+export const LiveTarget = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("order"), id: z.uuid() }),
+  z.strictObject({ kind: z.literal("restaurant"), id: z.uuid() }),
+]);
+export type LiveTarget = z.infer<typeof LiveTarget>;
+
+export const TicketBody = z.strictObject({ target: LiveTarget });
+export const Ticket = z.object({
+  ticket: z.string(),
+  expiresAt: z.iso.datetime(),
+  url: z.string(),
+});
+export type Ticket = z.infer<typeof Ticket>;

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { CancelReason, DriverStage, OrderStatus } from "./orders.ts";
+
+/** W3C trace context: version-traceid-parentid-flags. */
+export const Traceparent = z.string().regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
+
+/**
+ * Every domain event, whatever produced it. `id` is unique; `seq` increases by one per aggregate,
+ * so a consumer keeps the last seq it applied per aggregate and drops duplicates and replays of
+ * older events.
+ */
+export const EventEnvelope = z.object({
+  id: z.uuid(),
+  type: z.string().min(1).max(60),
+  aggregateId: z.string().min(1).max(100),
+  seq: z.number().int().min(1),
+  at: z.iso.datetime(),
+  traceparent: Traceparent,
+  data: z.unknown(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/**
+ * The order as of an event, carried on every order event so a projection can be rebuilt from any
+ * suffix of the stream and never needs a read-back.
+ */
+export const OrderFacts = z.object({
+  status: OrderStatus,
+  driverStage: DriverStage,
+  customerId: z.uuid(),
+  restaurantId: z.uuid(),
+  restaurantName: z.string(),
+  driverId: z.uuid().nullable(),
+  subtotalCents: z.number().int(),
+  totalCents: z.number().int(),
+  placedAt: z.iso.datetime(),
+});
+export type OrderFacts = z.infer<typeof OrderFacts>;
+
+const orderEvent = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+  z.object({
+    type: z.literal(type),
+    data: z.object({ order: OrderFacts, ...data }),
+  });
+
+const DriverRef = { driverId: z.uuid() };
+
+export const OrderEventData = z.discriminatedUnion("type", [
+  orderEvent("OrderPlaced", {
+    deliveryFeeCents: z.number().int(),
+    serviceFeeCents: z.number().int(),
+    tipCents: z.number().int(),
+    lineCount: z.number().int(),
+    dropoff: z.object({ lat: z.number(), lng: z.number() }),
+  }),
+  orderEvent("OrderAccepted", { prepMinutes: z.number().int(), readyBy: z.iso.datetime() }),
+  orderEvent("OrderRejected", { reason: z.string() }),
+  orderEvent("OrderPreparing", {}),
+  orderEvent("OrderReady", {}),
+  orderEvent("DriverAssigned", DriverRef),
+  orderEvent("DriverUnassigned", DriverRef),
+  orderEvent("DriverArrivedAtRestaurant", DriverRef),
+  orderEvent("OrderPickedUp", DriverRef),
+  orderEvent("DriverArrivedAtDropoff", DriverRef),
+  orderEvent("OrderDelivered", DriverRef),
+  orderEvent("OrderCancelled", { reason: CancelReason, note: z.string().optional() }),
+]);
+export type OrderEventData = z.infer<typeof OrderEventData>;
+export type OrderEventType = OrderEventData["type"];
+
+export const RestaurantEventData = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("RestaurantPaused"),
+    data: z.object({
+      reason: z.enum(["missed_tickets", "staff"]),
+      missedTickets: z.number().int(),
+    }),
+  }),
+  z.object({ type: z.literal("RestaurantResumed"), data: z.object({}) }),
+  z.object({
+    type: z.literal("RestaurantBusyChanged"),
+    data: z.object({ busy: z.boolean(), extraPrepMinutes: z.number().int() }),
+  }),
+  z.object({
+    type: z.literal("TicketMissed"),
+    data: z.object({ orderId: z.uuid(), consecutive: z.number().int() }),
+  }),
+]);
+export type RestaurantEventData = z.infer<typeof RestaurantEventData>;
+export type RestaurantEventType = RestaurantEventData["type"];
+
+export const Topic = z.enum([
+  "order.events",
+  "driver.events",
+  "driver.location",
+  "restaurant.events",
+  "ledger.transfers",
+]);
+export type Topic = z.infer<typeof Topic>;
+
+const orderEventTypes = new Set<string>(OrderEventData.options.map((o) => o.shape.type.value));
+const restaurantEventTypes = new Set<string>(
+  RestaurantEventData.options.map((o) => o.shape.type.value),
+);
+
+/** The topic an event belongs to, from its type (the table in ARCHITECTURE.md). */
+export function topicOf(type: string): Topic | null {
+  if (orderEventTypes.has(type)) return "order.events";
+  if (restaurantEventTypes.has(type)) return "restaurant.events";
+  return null;
+}

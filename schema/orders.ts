@@ -1,0 +1,220 @@
+import { z } from "zod";
+import { Role } from "./auth.ts";
+import { Latitude, LatLng, Longitude } from "./geo.ts";
+
+/** Bounds on one cart; they keep an order document, its ticket and its pricing bounded. */
+export const ORDER_LINES_MAX = 50;
+export const LINE_QUANTITY_MAX = 50;
+export const TIP_CENTS_MAX = 50_000;
+
+export const OrderStatus = z.enum([
+  "placed",
+  "accepted",
+  "rejected",
+  "preparing",
+  "ready",
+  "picked_up",
+  "delivered",
+  "cancelled",
+]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/**
+ * Where the courier is in the order's journey. It runs beside the kitchen status: a driver is
+ * assigned while the food is still being prepared.
+ */
+export const DriverStage = z.enum([
+  "unassigned",
+  "assigned",
+  "at_restaurant",
+  "en_route",
+  "at_dropoff",
+  "done",
+]);
+export type DriverStage = z.infer<typeof DriverStage>;
+
+export const CancelReason = z.enum([
+  "customer_cancelled",
+  "restaurant_timeout",
+  "restaurant_cancelled",
+  "admin_cancelled",
+  "no_driver",
+]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+/** Who did something: a role for people, or the platform itself (alarms, dispatch). */
+export const Actor = z.object({
+  role: z.union([Role, z.literal("system")]),
+  userId: z.string().optional(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const Modifier = z.strictObject({
+  groupId: z.uuid(),
+  optionIds: z.array(z.uuid()).max(30),
+});
+
+export const CartLine = z.strictObject({
+  itemId: z.uuid(),
+  quantity: z.number().int().min(1).max(LINE_QUANTITY_MAX),
+  modifiers: z.array(Modifier).max(10).default([]),
+  notes: z.string().max(200).optional(),
+  /** A client's idea of the price: accepted, never trusted. The server prices from the catalog. */
+  unitPriceCents: z.number().int().optional(),
+});
+export type CartLine = z.infer<typeof CartLine>;
+
+export const DeliveryAddress = z.strictObject({
+  lat: Latitude,
+  lng: Longitude,
+  text: z.string().trim().min(3).max(300),
+  notes: z.string().max(300).optional(),
+});
+export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
+
+export const PlaceOrderBody = z.strictObject({
+  restaurantId: z.uuid(),
+  items: z.array(CartLine).min(1).max(ORDER_LINES_MAX),
+  deliveryAddress: DeliveryAddress,
+  tipCents: z.number().int().min(0).max(TIP_CENTS_MAX).default(0),
+  /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
+  idempotencyKey: z.string().min(8).max(100),
+  /** A hint for the client's own check; ignored for pricing. */
+  expectedTotalCents: z.number().int().optional(),
+});
+export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+
+export const QuoteBody = PlaceOrderBody.omit({ idempotencyKey: true });
+export type QuoteBody = z.infer<typeof QuoteBody>;
+
+export const PricedModifier = z.object({
+  groupId: z.uuid(),
+  groupName: z.string(),
+  optionId: z.uuid(),
+  name: z.string(),
+  priceCents: z.number().int(),
+});
+export type PricedModifier = z.infer<typeof PricedModifier>;
+
+export const PricedLine = z.object({
+  itemId: z.uuid(),
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPriceCents: z.number().int(),
+  modifiers: z.array(PricedModifier),
+  notes: z.string().optional(),
+  lineTotalCents: z.number().int(),
+});
+export type PricedLine = z.infer<typeof PricedLine>;
+
+export const Pricing = z.object({
+  currency: z.literal("USD"),
+  subtotalCents: z.number().int(),
+  deliveryFeeCents: z.number().int(),
+  serviceFeeCents: z.number().int(),
+  smallOrderFeeCents: z.number().int(),
+  tipCents: z.number().int(),
+  discountCents: z.number().int(),
+  totalCents: z.number().int(),
+  distanceM: z.number().int(),
+});
+export type Pricing = z.infer<typeof Pricing>;
+
+export const Quote = z.object({
+  restaurantId: z.uuid(),
+  lines: z.array(PricedLine),
+  pricing: Pricing,
+  prepMinutes: z.number().int(),
+});
+export type Quote = z.infer<typeof Quote>;
+
+export const OrderRestaurant = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  location: LatLng,
+  address: z.string(),
+});
+export type OrderRestaurant = z.infer<typeof OrderRestaurant>;
+
+export const TimelineEntry = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  status: OrderStatus,
+  driverStage: DriverStage,
+  at: z.iso.datetime(),
+  by: Actor,
+  note: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+/** The order as its owner (the OrderActor) holds it, and as every permitted party sees it. */
+export const Order = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  customerName: z.string(),
+  restaurant: OrderRestaurant,
+  lines: z.array(PricedLine),
+  pricing: Pricing,
+  deliveryAddress: DeliveryAddress,
+  status: OrderStatus,
+  driverStage: DriverStage,
+  driverId: z.uuid().nullable(),
+  prepMinutes: z.number().int(),
+  acceptBy: z.iso.datetime(),
+  readyBy: z.iso.datetime().nullable(),
+  cancelReason: CancelReason.nullable(),
+  rejectReason: z.string().nullable(),
+  placedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int(),
+  timeline: z.array(TimelineEntry),
+});
+export type Order = z.infer<typeof Order>;
+
+/** Commands on an order, each named for what it asks. Validated at every edge that takes them. */
+export const OrderCommand = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("accept"), prepMinutes: z.number().int().min(1).max(180) }),
+  z.strictObject({ type: z.literal("reject"), reason: z.string().trim().min(1).max(200) }),
+  z.strictObject({ type: z.literal("start_preparing") }),
+  z.strictObject({ type: z.literal("mark_ready") }),
+  z.strictObject({ type: z.literal("cancel"), reason: z.string().trim().max(200).optional() }),
+  z.strictObject({ type: z.literal("assign_driver"), driverId: z.uuid() }),
+  z.strictObject({ type: z.literal("unassign_driver"), driverId: z.uuid() }),
+  z.strictObject({ type: z.literal("driver_arrived_at_restaurant"), driverId: z.uuid() }),
+  z.strictObject({ type: z.literal("pick_up"), driverId: z.uuid() }),
+  z.strictObject({ type: z.literal("driver_arrived_at_dropoff"), driverId: z.uuid() }),
+  z.strictObject({ type: z.literal("deliver"), driverId: z.uuid() }),
+  /** The restaurant did not answer in time; only the platform's own alarm issues it. */
+  z.strictObject({ type: z.literal("expire") }),
+  /** Dispatch found no driver in time; only the platform issues it. */
+  z.strictObject({ type: z.literal("give_up_dispatch") }),
+]);
+export type OrderCommand = z.infer<typeof OrderCommand>;
+export type OrderCommandType = OrderCommand["type"];
+
+export const AcceptBody = z.strictObject({ prepMinutes: z.number().int().min(1).max(180) });
+export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export const CancelBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
+
+export const OrderListQuery = z.strictObject({
+  status: OrderStatus.optional(),
+  before: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type OrderListQuery = z.infer<typeof OrderListQuery>;
+
+export const OrderHistoryRow = z.object({
+  orderId: z.uuid(),
+  customerId: z.uuid(),
+  restaurantId: z.uuid(),
+  restaurantName: z.string(),
+  driverId: z.uuid().nullable(),
+  status: OrderStatus,
+  totalCents: z.number().int(),
+  subtotalCents: z.number().int(),
+  placedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  deliveredAt: z.iso.datetime().nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
+});
+export type OrderHistoryRow = z.infer<typeof OrderHistoryRow>;
