@@ -81,10 +81,10 @@ export const LiveTarget = z.discriminatedUnion("kind", [
 ]);
 export type LiveTarget = z.infer<typeof LiveTarget>;
 
-export const TicketBody = z.strictObject({ target: LiveTarget });
-export const Ticket = z.object({
+export const SocketTicketBody = z.strictObject({ target: LiveTarget });
+export const SocketTicket = z.object({
   ticket: z.string(),
   expiresAt: z.iso.datetime(),
   url: z.string(),
 });
-export type Ticket = z.infer<typeof Ticket>;
+export type SocketTicket = z.infer<typeof SocketTicket>;

@@ -48,11 +48,28 @@ export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]
 
 export const ErrorCodeSchema = z.enum(errorCodes);
 
+/**
+ * Machine-readable particulars of a failure: flat values, so a failure crosses RPC, sockets and
+ * HTTP unchanged (and RPC's type mapping stays finite).
+ */
+export const FailureDetails = z.record(
+  z.string(),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.string()),
+    z.array(z.object({ path: z.string(), message: z.string() })),
+  ]),
+);
+export type FailureDetails = z.infer<typeof FailureDetails>;
+
 /** An expected failure, carried as a value from the pure core to the edge. */
 export const Failure = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
-  details: z.unknown().optional(),
+  details: FailureDetails.optional(),
 });
 export type Failure = z.infer<typeof Failure>;
 
@@ -69,7 +86,7 @@ export function ok<T>(value: T): Result<T> {
 export function fail(
   code: ErrorCode,
   message: string,
-  details?: unknown,
+  details?: FailureDetails,
 ): { ok: false; error: Failure } {
   return details === undefined
     ? { ok: false, error: { code, message } }

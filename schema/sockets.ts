@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Failure } from "./errors.ts";
-import { Order, OrderStatus } from "./orders.ts";
+import { CancelReason, DriverStage, Order, OrderStatus } from "./orders.ts";
 
 /** A socket frame larger than this is refused before parsing. */
 export const SOCKET_FRAME_BYTES_MAX = 16 * 1024;
@@ -41,6 +41,9 @@ export const Ticket = z.object({
   orderId: z.uuid(),
   customerName: z.string(),
   status: OrderStatus,
+  driverStage: DriverStage,
+  cancelReason: CancelReason.nullable(),
+  rejectReason: z.string().nullable(),
   lines: z.array(TicketLine),
   subtotalCents: z.number().int(),
   placedAt: z.iso.datetime(),

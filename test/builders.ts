@@ -1,3 +1,4 @@
+import type { PlacementRequest } from "../durable-objects/order/actor.ts";
 import type { PlaceInput } from "../durable-objects/order/machine.ts";
 import type { Principal } from "../schema/auth.ts";
 
@@ -68,3 +69,20 @@ export const principals = {
   otherDriver: { userId: ids.otherDriver, role: "driver" },
   admin: { userId: ids.admin, role: "admin" },
 } satisfies Record<string, Principal>;
+
+/** A placement as the gateway would hand it to an OrderActor, with fresh ids unless given. */
+export function placement(partial: Partial<PlacementRequest> = {}): PlacementRequest {
+  const input = placeInput();
+  return {
+    orderId: crypto.randomUUID(),
+    requestHash: "hash-1",
+    customer: input.customer,
+    restaurant: { ...input.restaurant, id: crypto.randomUUID() },
+    basePrepMinutes: 15,
+    lines: input.lines,
+    pricing: input.pricing,
+    deliveryAddress: input.deliveryAddress,
+    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    ...partial,
+  };
+}

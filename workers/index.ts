@@ -1,1 +1,9 @@
-export default { fetch: () => new Response("x") };
+import { app } from "./app.ts";
+
+export { OrderActor } from "../durable-objects/order/actor.ts";
+export { RateLimiter } from "../durable-objects/rate-limiter/actor.ts";
+export { RestaurantActor } from "../durable-objects/restaurant/actor.ts";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

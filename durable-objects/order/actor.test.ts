@@ -1,0 +1,257 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Principal } from "../../schema/auth.ts";
+import { orderHistory } from "../../schema/db/index.ts";
+import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
+import { placement, principals } from "../../test/builders.ts";
+import { database } from "../../test/edge-fixtures.ts";
+import { SocketInbox } from "../../test/socket-inbox.ts";
+import { PRINCIPAL_HEADER } from "../sockets.ts";
+import type { OrderActor } from "./actor.ts";
+
+/**
+ * Each test pins the actor's clock an hour ahead of the wall clock, so timers never fire on their
+ * own: the test moves the clock and runs the alarm itself.
+ */
+const T = Date.now() + 3_600_000;
+const TIMEOUT_MS = 120_000; // ORDER_ACCEPT_TIMEOUT_MS in the test configuration
+
+async function pinClock(stub: DurableObjectStub<OrderActor>, atMs: number): Promise<void> {
+  await runInDurableObject(stub, (actor: OrderActor) => {
+    actor.clock = () => atMs;
+  });
+}
+
+async function placed(partial: Parameters<typeof placement>[0] = {}) {
+  const request = placement(partial);
+  const stub = env.OrderActor.getByName(request.orderId);
+  await pinClock(stub, T);
+  const result = await stub.place(request);
+  if (!result.ok) throw new Error(result.error.code);
+  return { stub, request, order: result.value.order };
+}
+
+const staffOf = (restaurantId: string): Principal => ({ ...principals.staff, restaurantId });
+
+async function openSocket<M>(
+  stub: DurableObjectStub,
+  who: Principal,
+): Promise<{ socket: WebSocket; inbox: SocketInbox<M> }> {
+  const response = await stub.fetch("http://actor/", {
+    headers: { upgrade: "websocket", [PRINCIPAL_HEADER]: JSON.stringify(who) },
+  });
+  const socket = response.webSocket;
+  if (!socket) throw new Error(`no socket: ${response.status}`);
+  socket.accept();
+  return { socket, inbox: new SocketInbox<M>(socket) };
+}
+
+describe("OrderActor", () => {
+  it("takes an order once: the same request again answers the same order", async () => {
+    const { stub, request, order } = await placed();
+    const again = await stub.place(request);
+    expect(again.ok && again.value).toEqual({ order, created: false });
+    const conflict = await stub.place({ ...request, requestHash: "another" });
+    expect(!conflict.ok && conflict.error.code).toBe("order.idempotency_conflict");
+  });
+
+  it("answers a repeated command id with its first answer and changes nothing", async () => {
+    const { stub, request } = await placed();
+    const staff = staffOf(request.restaurant.id);
+    const first = await stub.command(
+      staff,
+      { type: "accept", prepMinutes: 9 },
+      "cmd-1",
+      request.traceparent,
+    );
+    const second = await stub.command(
+      staff,
+      { type: "accept", prepMinutes: 9 },
+      "cmd-1",
+      request.traceparent,
+    );
+    expect(second).toEqual(first);
+    const view = await stub.view(principals.customer);
+    expect(view.ok && view.value.version).toBe(2);
+  });
+
+  it("keeps its state and its outbox across a restart", async () => {
+    const { stub, order } = await placed();
+    const pending = await stub.pendingEvents();
+    expect(pending.map((e) => e.type)).toEqual(["OrderPlaced"]);
+    await evictDurableObject(stub);
+    const view = await stub.view(principals.customer);
+    expect(view.ok && view.value).toEqual(order);
+    expect(await stub.pendingEvents()).toEqual(pending);
+  });
+
+  it("cancels the order when the restaurant does not answer in time", async () => {
+    const { stub, request } = await placed();
+    await pinClock(stub, T + TIMEOUT_MS - 1);
+    await runDurableObjectAlarm(stub);
+    const before = await stub.view(principals.customer);
+    expect(before.ok && before.value.status).toBe("placed");
+
+    await pinClock(stub, T + TIMEOUT_MS);
+    await runDurableObjectAlarm(stub);
+    const after = await stub.view(principals.customer);
+    expect(after.ok && [after.value.status, after.value.cancelReason]).toEqual([
+      "cancelled",
+      "restaurant_timeout",
+    ]);
+    const board = await env.RestaurantActor.getByName(request.restaurant.id).board(
+      staffOf(request.restaurant.id),
+    );
+    expect(board.ok && board.value.tickets.map((t) => [t.status, t.cancelReason])).toEqual([
+      ["cancelled", "restaurant_timeout"],
+    ]);
+  });
+
+  it("pauses a restaurant that lets three tickets in a row go unanswered, and tells its staff why", async () => {
+    const restaurant = { ...placement().restaurant, id: crypto.randomUUID() };
+    const kitchen = env.RestaurantActor.getByName(restaurant.id);
+    const { inbox } = await openSocket<RestaurantServerMessage>(kitchen, staffOf(restaurant.id));
+    await inbox.next((m) => m.type === "board");
+    for (let i = 0; i < 3; i++) {
+      const { stub } = await placed({ restaurant });
+      await pinClock(stub, T + TIMEOUT_MS);
+      await runDurableObjectAlarm(stub);
+    }
+    const paused = await inbox.next<Extract<RestaurantServerMessage, { type: "kitchen" }>>(
+      (m) => m.type === "kitchen" && m.kitchen.paused,
+    );
+    expect(paused.kitchen.pauseReason).toBe("missed_tickets");
+    expect(paused.why).toMatch(/3 orders in a row went unanswered/);
+
+    const refused = await env.OrderActor.getByName(crypto.randomUUID()).place(
+      placement({ restaurant }),
+    );
+    expect(!refused.ok && refused.error.code).toBe("order.restaurant_paused");
+
+    const resumed = await kitchen.setKitchen(staffOf(restaurant.id), "resume");
+    expect(resumed.ok && resumed.value.paused).toBe(false);
+    expect((await placed({ restaurant })).order.status).toBe("placed");
+  });
+
+  it("raises the prep estimate of new orders in busy mode", async () => {
+    const restaurant = { ...placement().restaurant, id: crypto.randomUUID() };
+    await env.RestaurantActor.getByName(restaurant.id).setKitchen(
+      staffOf(restaurant.id),
+      "busy",
+      20,
+    );
+    const { order } = await placed({ restaurant, basePrepMinutes: 15 });
+    expect(order.prepMinutes).toBe(35);
+  });
+
+  it("sends a snapshot on connect, every change after, and a snapshot again on reconnect", async () => {
+    const { stub, request, order } = await placed();
+    const first = await openSocket<OrderServerMessage>(stub, principals.customer);
+    const snapshot = await first.inbox.next<Extract<OrderServerMessage, { type: "snapshot" }>>(
+      (m) => m.type === "snapshot",
+    );
+    expect(snapshot.order).toEqual(order);
+
+    await stub.command(
+      staffOf(request.restaurant.id),
+      { type: "accept", prepMinutes: 12 },
+      null,
+      request.traceparent,
+    );
+    const update = await first.inbox.next<Extract<OrderServerMessage, { type: "updated" }>>(
+      (m) => m.type === "updated",
+    );
+    expect([update.event, update.order.status, update.order.version]).toEqual([
+      "OrderAccepted",
+      "accepted",
+      2,
+    ]);
+    first.socket.close();
+
+    await stub.command(
+      staffOf(request.restaurant.id),
+      { type: "start_preparing" },
+      null,
+      request.traceparent,
+    );
+    const second = await openSocket<OrderServerMessage>(stub, principals.customer);
+    const resynced = await second.inbox.next<Extract<OrderServerMessage, { type: "snapshot" }>>(
+      (m) => m.type === "snapshot",
+    );
+    expect([resynced.order.status, resynced.order.version]).toEqual(["preparing", 3]);
+  });
+
+  it("closes a socket for anyone who may not see the order", async () => {
+    const { stub } = await placed();
+    const response = await stub.fetch("http://actor/", {
+      headers: {
+        upgrade: "websocket",
+        [PRINCIPAL_HEADER]: JSON.stringify(principals.otherCustomer),
+      },
+    });
+    const socket = response.webSocket!;
+    const closed = new Promise<number>((resolve) =>
+      socket.addEventListener("close", (e) => resolve(e.code)),
+    );
+    socket.accept();
+    expect(await closed).toBe(4404);
+  });
+
+  it("survives random socket frames without crashing or changing the order", async () => {
+    const { stub, order } = await placed();
+    const { socket, inbox } = await openSocket<OrderServerMessage>(stub, principals.customer);
+    await inbox.next((m) => m.type === "snapshot");
+    const frame = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json(),
+      fc
+        .record({
+          type: fc.constantFrom("ping", "resync", "accept", "cancel", "__proto__"),
+          extra: fc.anything(),
+        })
+        .map((m) => JSON.stringify(m)),
+      fc.string({ minLength: 17_000, maxLength: 17_100 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 5 }), async (frames) => {
+        for (const f of frames) socket.send(f);
+        socket.send(JSON.stringify({ type: "ping" }));
+        await inbox.next((m) => m.type === "pong");
+      }),
+      { numRuns: 60 },
+    );
+    const view = await stub.view(principals.customer);
+    expect(view.ok && view.value).toEqual(order);
+    expect(inbox.ofType("error").length).toBeGreaterThan(0);
+  });
+
+  it("delivers its events to the bridge and forgets them once confirmed", async () => {
+    const { stub, request } = await placed();
+    await stub.command(
+      staffOf(request.restaurant.id),
+      { type: "accept", prepMinutes: 5 },
+      null,
+      request.traceparent,
+    );
+    expect((await stub.pendingEvents()).map((e) => e.type)).toEqual([
+      "OrderPlaced",
+      "OrderAccepted",
+    ]);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.pendingEvents()).toEqual([]);
+    const { db, close } = database();
+    const [row] = await db
+      .select()
+      .from(orderHistory)
+      .where(eq(orderHistory.orderId, request.orderId));
+    await close();
+    expect(row && [row.status, row.lastSeq, row.totalCents]).toEqual([
+      "accepted",
+      2,
+      request.pricing.totalCents,
+    ]);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * A token bucket, pure: `capacity` requests at once, refilled at `refillPerMinute`. The clock is
+ * passed in, so tests step time exactly.
+ */
+export type BucketPolicy = { capacity: number; refillPerMinute: number };
+export type Bucket = { tokens: number; updatedAtMs: number };
+
+export type Take = { allowed: boolean; bucket: Bucket; retryAfterMs: number; remaining: number };
+
+export function take(
+  bucket: Bucket | undefined,
+  policy: BucketPolicy,
+  nowMs: number,
+  cost = 1,
+): Take {
+  const start = bucket ?? { tokens: policy.capacity, updatedAtMs: nowMs };
+  const elapsedMs = Math.max(0, nowMs - start.updatedAtMs);
+  const tokens = Math.min(
+    policy.capacity,
+    start.tokens + (elapsedMs * policy.refillPerMinute) / 60_000,
+  );
+  if (tokens >= cost) {
+    const next = { tokens: tokens - cost, updatedAtMs: nowMs };
+    return { allowed: true, bucket: next, retryAfterMs: 0, remaining: Math.floor(next.tokens) };
+  }
+  const retryAfterMs = Math.ceil(((cost - tokens) * 60_000) / policy.refillPerMinute);
+  return { allowed: false, bucket: { tokens, updatedAtMs: nowMs }, retryAfterMs, remaining: 0 };
+}

@@ -1,0 +1,96 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { openDb } from "../../workers/db.ts";
+import { seedDemoCity } from "../demo/seed.ts";
+import { startStack } from "./stack.ts";
+
+/**
+ * `npm start`: the whole platform locally, no configuration. Flags:
+ *   --port 8787 --bridge-port 8788 --state-dir .dizhtime --reset (start from an empty city)
+ * With DATABASE_URL set, PostgreSQL (or Neon) is used instead of the embedded PGlite.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.PORT ?? "8787" },
+    "bridge-port": { type: "string", default: "8788" },
+    "state-dir": { type: "string", default: ".dizhtime" },
+    reset: { type: "boolean", default: false },
+  },
+});
+
+const Flags = z.object({
+  port: z.coerce
+    .number()
+    .int()
+    .min(1, "--port must be a port number")
+    .max(65535, "--port must be a port number"),
+  "bridge-port": z.coerce.number().int().min(1, "--bridge-port must be a port number").max(65535),
+  "state-dir": z.string().min(1, "--state-dir must not be empty"),
+  reset: z.boolean(),
+});
+const parsed = Flags.safeParse(values);
+if (!parsed.success) {
+  console.error(parsed.error.issues.map((i) => i.message).join("\n"));
+  process.exit(2);
+}
+const flags = parsed.data;
+const stateDir = path.resolve(flags["state-dir"]);
+if (flags.reset) rmSync(stateDir, { recursive: true, force: true });
+
+console.log("Starting DizhTime: database, bridge, Worker and actors...");
+let summary: Awaited<ReturnType<typeof seedDemoCity>> | undefined;
+const stack = await startStack({
+  stateDir,
+  workerPort: flags.port,
+  bridgePort: flags["bridge-port"],
+  databaseUrl: process.env.DATABASE_URL,
+  prepare: async (database) => {
+    const { db, close } = openDb(database);
+    try {
+      summary = await seedDemoCity(db);
+    } finally {
+      await close();
+    }
+  },
+});
+
+const url = stack.workerUrl;
+console.log(`
+DizhTime is running (${stack.database.kind}${stack.database.kind === "pglite" ? `, data in ${stateDir}` : ""}).
+
+  API            ${url}/api
+  API docs       ${url}/api/docs
+  Bridge         ${stack.bridgeUrl}/healthz
+
+Demo logins (every account of a role shares its password):`);
+const logins = summary?.logins ?? [];
+const shown = [
+  ...logins.filter((l) => l.role === "admin"),
+  ...logins.filter((l) => l.role === "customer").slice(0, 2),
+  ...logins.filter((l) => l.role === "driver").slice(0, 2),
+  ...logins.filter((l) => l.role === "restaurant").slice(0, 2),
+];
+for (const login of shown) {
+  console.log(
+    `  ${login.role.padEnd(10)} ${login.email.padEnd(42)} ${login.password}${login.restaurant ? `  (${login.restaurant})` : ""}`,
+  );
+}
+const counts = ["customer", "driver", "restaurant"].map(
+  (role) =>
+    `${logins.filter((l) => l.role === role).length} ${role === "restaurant" ? "staff" : `${role}s`}`,
+);
+console.log(`  ...and more: ${counts.join(", ")} in all (infra/demo/city.ts lists them).`);
+console.log("\nCtrl-C stops everything.");
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping...");
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,102 @@
+import { createServer } from "node:net";
+import ReconnectingWebSocket from "partysocket/ws";
+import type { Session, SocketTicket } from "../../schema/auth.ts";
+import { SocketInbox } from "../socket-inbox.ts";
+
+/** A free loopback port, so test stacks never collide with each other or with `npm start`. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export type Reply<T> = { status: number; body: T };
+
+/**
+ * A scripted client of the platform, doing what the apps do: HTTP with a bearer token, and live
+ * sockets through partysocket, each (re)connect fetching a fresh one-minute ticket.
+ */
+export class Client {
+  readonly baseUrl: string;
+  session: Session | null = null;
+  private readonly sockets: ReconnectingWebSocket[] = [];
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+
+  async call<T>(
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.session) headers.authorization = `Bearer ${this.session.accessToken}`;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers,
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async signIn(
+    path: "/api/auth/login" | "/api/auth/signup",
+    body: Record<string, string>,
+  ): Promise<Session> {
+    const reply = await this.call<Session>(path, { body });
+    if (reply.status >= 300)
+      throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    this.session = reply.body;
+    return reply.body;
+  }
+
+  /** A live socket on one actor, reconnecting by itself with a fresh ticket each time. */
+  live<M>(
+    kind: "order" | "restaurant",
+    id: string,
+  ): { socket: ReconnectingWebSocket; inbox: SocketInbox<M> } {
+    const socket = new ReconnectingWebSocket(
+      async () => {
+        const ticket = await this.call<SocketTicket>("/api/live/tickets", {
+          body: { target: { kind, id } },
+        });
+        if (ticket.status !== 200)
+          throw new Error(`ticket: ${ticket.status} ${JSON.stringify(ticket.body)}`);
+        return `${this.baseUrl.replace(/^http/, "ws")}${ticket.body.url}`;
+      },
+      [],
+      { maxRetries: 50, minReconnectionDelay: 200, maxReconnectionDelay: 2_000 },
+    );
+    this.sockets.push(socket);
+    return {
+      socket,
+      inbox: new SocketInbox<M>(socket as unknown as ConstructorParameters<typeof SocketInbox>[0]),
+    };
+  }
+
+  close(): void {
+    for (const socket of this.sockets) socket.close();
+  }
+}
+
+/** Polls `probe` until it answers a value, for at most `timeoutMs`: for eventually-consistent reads. */
+export async function eventually<T>(
+  probe: () => Promise<T | null | undefined>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not hold within ${timeoutMs} ms`);
+}

@@ -1,0 +1,92 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { openAPIRouteHandler } from "hono-openapi";
+import type { AppEnv } from "./app-env.ts";
+import { readConfig } from "./config.ts";
+import { type Db, openDb } from "./db.ts";
+import { ApiError, errorBody, onError } from "./errors.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { liveRoutes } from "./routes/live.ts";
+import { orderRoutes } from "./routes/orders.ts";
+import { restaurantRoutes } from "./routes/restaurants.ts";
+import { traceparentFrom } from "./trace.ts";
+
+/** The largest request body any route takes; the biggest is a full menu item with its groups. */
+export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
+
+const api = new Hono<AppEnv>()
+  .route("/", authRoutes)
+  .route("/", restaurantRoutes)
+  .route("/", orderRoutes)
+  .route("/", liveRoutes);
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  c.set("config", readConfig(c.env));
+  const traceparent = traceparentFrom(c.req.header("traceparent"));
+  c.set("traceparent", traceparent);
+  let opened: ReturnType<typeof openDb> | undefined;
+  c.set("db", (): Db => {
+    opened ??= openDb({ databaseUrl: c.var.config.databaseUrl, wsProxy: c.var.config.dbWsProxy });
+    return opened.db;
+  });
+  try {
+    await next();
+  } finally {
+    if (opened) c.executionCtx.waitUntil(opened.close());
+  }
+  c.header("traceparent", traceparent);
+});
+
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: REQUEST_BODY_BYTES_MAX,
+    onError: () => {
+      throw new ApiError(
+        "request.too_large",
+        `request bodies are limited to ${REQUEST_BODY_BYTES_MAX} bytes`,
+      );
+    },
+  }),
+);
+
+app.use("/api/*", async (c, next) => {
+  const hasBody =
+    c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0";
+  if (hasBody || c.req.header("transfer-encoding")) {
+    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") {
+      throw new ApiError(
+        "request.unsupported_media_type",
+        "send request bodies as application/json",
+      );
+    }
+  }
+  await next();
+});
+
+app.get("/api/health", (c) => c.json({ ok: true }));
+app.route("/api", api);
+app.get(
+  "/api/docs",
+  openAPIRouteHandler(app, {
+    documentation: {
+      info: {
+        title: "DizhTime API",
+        version: "1",
+        description:
+          "The edge gateway of DizhTime. Errors are always { error: { code, message, details } }; codes are stable.",
+      },
+      servers: [{ url: "/" }],
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+    },
+  }),
+);
+app.notFound((c) =>
+  c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404),
+);
+app.onError(onError);

@@ -1,0 +1,110 @@
+import { eq } from "drizzle-orm";
+import type { Principal } from "../../schema/auth.ts";
+import { users } from "../../schema/db/index.ts";
+import type { Order, PlaceOrderBody, Quote, QuoteBody } from "../../schema/orders.ts";
+import { isOpenAt } from "../catalog/hours.ts";
+import { findRestaurant, loadItems } from "../catalog/queries.ts";
+import type { Db } from "../db.ts";
+import { ApiError, unwrap } from "../errors.ts";
+import { priceCart } from "./pricing.ts";
+
+type Deps = { db: Db; env: Env; principal: Principal; traceparent: string; nowMs: number };
+
+/**
+ * Prices a cart from the catalog and checks the restaurant can take it now. Shared by the quote
+ * (the cart page) and by placement, so the customer is charged exactly what they were shown.
+ */
+export async function quote(deps: Omit<Deps, "principal" | "traceparent">, cart: QuoteBody) {
+  const restaurant = await findRestaurant(deps.db, cart.restaurantId);
+  if (!restaurant) throw new ApiError("restaurant.not_found", "no such restaurant");
+  if (!isOpenAt(restaurant.openingHours, restaurant.timezone, deps.nowMs)) {
+    throw new ApiError("order.restaurant_closed", `${restaurant.name} is closed right now`);
+  }
+  const items = new Map((await loadItems(deps.db, restaurant.id)).map((item) => [item.id, item]));
+  const priced = unwrap(
+    priceCart({
+      restaurantLocation: { lat: restaurant.lat, lng: restaurant.lng },
+      items,
+      lines: cart.items,
+      dropoff: cart.deliveryAddress,
+      tipCents: cart.tipCents,
+    }),
+  );
+  const kitchen = await deps.env.RestaurantActor.getByName(restaurant.id).kitchenState();
+  if (kitchen.paused)
+    throw new ApiError("order.restaurant_paused", `${restaurant.name} has paused new orders`);
+  const result: Quote = {
+    restaurantId: restaurant.id,
+    lines: priced.lines,
+    pricing: priced.pricing,
+    prepMinutes: restaurant.prepMinutes + (kitchen.busy ? kitchen.extraPrepMinutes : 0),
+  };
+  return { quote: result, restaurant };
+}
+
+/**
+ * Places an order: the same idempotency key from the same customer always names the same order
+ * (its id is derived from both), so a retry after a lost response finds the order it created.
+ */
+export async function placeOrder(
+  deps: Deps,
+  body: PlaceOrderBody,
+): Promise<{ order: Order; created: boolean }> {
+  const orderId = await orderIdFor(deps.principal.userId, body.idempotencyKey);
+  const requestHash = await hashRequest(body);
+  const actor = deps.env.OrderActor.getByName(orderId);
+  const prior = await actor.replay(requestHash);
+  if (prior) return { order: unwrap(prior), created: false };
+
+  const { quote: priced, restaurant } = await quote(deps, body);
+  const [customer] = await deps.db
+    .select({ name: users.name })
+    .from(users)
+    .where(eq(users.id, deps.principal.userId));
+  if (!customer) throw new ApiError("auth.unauthenticated", "this account no longer exists");
+  return unwrap(
+    await actor.place({
+      orderId,
+      requestHash,
+      customer: { id: deps.principal.userId, name: customer.name },
+      restaurant: {
+        id: restaurant.id,
+        name: restaurant.name,
+        location: { lat: restaurant.lat, lng: restaurant.lng },
+        address: restaurant.address,
+      },
+      basePrepMinutes: restaurant.prepMinutes,
+      lines: priced.lines,
+      pricing: priced.pricing,
+      deliveryAddress: body.deliveryAddress,
+      traceparent: deps.traceparent,
+    }),
+  );
+}
+
+/** A UUID (version 8, RFC 9562 "custom") derived from the customer and their idempotency key. */
+export async function orderIdFor(customerId: string, idempotencyKey: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest(
+      "SHA-256",
+      new TextEncoder().encode(`order:${customerId}:${idempotencyKey}`),
+    ),
+  );
+  digest[6] = (digest[6]! & 0x0f) | 0x80;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The request as it was asked, hints aside: a retry must ask for the very same thing. */
+async function hashRequest(body: PlaceOrderBody): Promise<string> {
+  const { expectedTotalCents: _hint, ...rest } = body;
+  const canonical = JSON.stringify({
+    ...rest,
+    items: rest.items.map(({ unitPriceCents: _price, ...line }) => line),
+  });
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)),
+  );
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}

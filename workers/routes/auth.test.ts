@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import type { Session, User } from "../../schema/auth.ts";
+import type { ErrorBody } from "../../schema/errors.ts";
+import { api, signUp, staffSession, unique } from "../../test/edge-fixtures.ts";
+
+const ip = () => ({ "cf-connecting-ip": `192.0.2.${Math.floor(Math.random() * 250)}-${unique()}` });
+
+describe("signing up and in", () => {
+  it("signs up a customer and answers a session with short-lived access", async () => {
+    const email = `Ada.${unique()}@Example.com`;
+    const reply = await api<Session>("/api/auth/signup", {
+      body: { email, password: "a long enough password", name: "Ada Lovelace" },
+      headers: ip(),
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.user).toMatchObject({
+      email: email.toLowerCase(),
+      role: "customer",
+      restaurantId: null,
+    });
+    const ttlMs = Date.parse(reply.body.accessTokenExpiresAt) - Date.now();
+    expect(ttlMs).toBeGreaterThan(10 * 60_000);
+    expect(ttlMs).toBeLessThanOrEqual(15 * 60_000);
+    const me = await api<User>("/api/me", { token: reply.body.accessToken });
+    expect(me.body.id).toBe(reply.body.user.id);
+  });
+
+  it("refuses a second account on the same email", async () => {
+    const first = await signUp();
+    const reply = await api<ErrorBody>("/api/auth/signup", {
+      body: { email: first.user.email, password: "another long password", name: "Copy" },
+      headers: ip(),
+    });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error.code).toBe("auth.email_taken");
+  });
+
+  it("will not let anyone sign themselves up as staff or admin", async () => {
+    const reply = await api<ErrorBody>("/api/auth/signup", {
+      body: {
+        email: `x-${unique()}@t.test`,
+        password: "a long enough password",
+        name: "X",
+        role: "admin",
+      },
+      headers: ip(),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe("request.invalid");
+  });
+
+  it("logs in with the right password and refuses a wrong one without saying which part was wrong", async () => {
+    const session = await signUp();
+    const ok = await api<Session>("/api/auth/login", {
+      body: { email: session.user.email, password: "correct horse battery" },
+      headers: ip(),
+    });
+    expect(ok.status).toBe(200);
+    const wrong = await api<ErrorBody>("/api/auth/login", {
+      body: { email: session.user.email, password: "not the password" },
+      headers: ip(),
+    });
+    const nobody = await api<ErrorBody>("/api/auth/login", {
+      body: { email: `nobody-${unique()}@t.test`, password: "not the password" },
+      headers: ip(),
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual(nobody.body);
+  });
+
+  it("upgrades a hash made with fewer iterations at the next login", async () => {
+    const admin = await staffSession("admin");
+    const again = await api<Session>("/api/auth/login", {
+      body: { email: admin.user.email, password: "correct horse battery" },
+      headers: ip(),
+    });
+    expect(again.status).toBe(200);
+  });
+});
+
+describe("refresh tokens", () => {
+  it("rotate: each is good once, and a reused one revokes the whole family", async () => {
+    const session = await signUp();
+    const rotated = await api<Session>("/api/auth/refresh", {
+      body: { refreshToken: session.refreshToken },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.refreshToken).not.toBe(session.refreshToken);
+
+    const replayed = await api<ErrorBody>("/api/auth/refresh", {
+      body: { refreshToken: session.refreshToken },
+    });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.code).toBe("auth.refresh_invalid");
+
+    const successor = await api<ErrorBody>("/api/auth/refresh", {
+      body: { refreshToken: rotated.body.refreshToken },
+    });
+    expect(successor.status).toBe(401);
+  });
+
+  it("stop working after logout", async () => {
+    const session = await signUp();
+    expect(
+      (await api("/api/auth/logout", { body: { refreshToken: session.refreshToken } })).status,
+    ).toBe(204);
+    const reply = await api<ErrorBody>("/api/auth/refresh", {
+      body: { refreshToken: session.refreshToken },
+    });
+    expect(reply.body.error.code).toBe("auth.refresh_invalid");
+  });
+});
+
+describe("the gateway's checks", () => {
+  it("answers 401 without a token", async () => {
+    const reply = await api<ErrorBody>("/api/orders");
+    expect(reply.status).toBe(401);
+    expect(reply.body.error.code).toBe("auth.unauthenticated");
+  });
+
+  it("answers 401 to a tampered token", async () => {
+    const session = await signUp();
+    const [head, payload, signature] = session.accessToken.split(".");
+    const claims = JSON.parse(atob(payload!.replaceAll("-", "+").replaceAll("_", "/")));
+    const forged = btoa(JSON.stringify({ ...claims, role: "admin" }))
+      .replaceAll("=", "")
+      .replaceAll("+", "-")
+      .replaceAll("/", "_");
+    const reply = await api<ErrorBody>("/api/orders", { token: `${head}.${forged}.${signature}` });
+    expect(reply.status).toBe(401);
+    expect(reply.body.error.code).toBe("auth.token_invalid");
+  });
+
+  it("answers 403 to the wrong role", async () => {
+    const customer = await signUp();
+    const reply = await api<ErrorBody>("/api/admin/users", {
+      token: customer.accessToken,
+      body: {
+        email: `s-${unique()}@t.test`,
+        password: "a long enough password",
+        name: "S",
+        role: "admin",
+      },
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body.error.code).toBe("auth.forbidden");
+  });
+
+  it("rate-limits logins per account", async () => {
+    const session = await signUp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const reply = await api("/api/auth/login", {
+        body: { email: session.user.email, password: "wrong password" },
+        headers: ip(),
+      });
+      statuses.push(reply.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.at(-1)).toBe(429);
+    const limited = await api<ErrorBody>("/api/auth/login", {
+      body: { email: session.user.email, password: "x" },
+      headers: ip(),
+    });
+    expect(limited.body.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("refuses to make staff for a restaurant that does not exist", async () => {
+    const admin = await staffSession("admin");
+    const reply = await api<{ user: User }>("/api/admin/users", {
+      token: admin.accessToken,
+      body: {
+        email: `s-${unique()}@t.test`,
+        password: "a long enough password",
+        name: "S",
+        role: "restaurant",
+        restaurantId: crypto.randomUUID(),
+      },
+    });
+    expect(reply.status).toBe(404);
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    [
+      "malformed JSON",
+      "{not json",
+      { "content-type": "application/json" },
+      400,
+      "request.malformed_json",
+    ],
+    [
+      "an unknown field",
+      JSON.stringify({ email: "a@b.co", password: "x", admin: true }),
+      { "content-type": "application/json" },
+      400,
+      "request.invalid",
+    ],
+    [
+      "a non-JSON body",
+      "email=a@b.co",
+      { "content-type": "application/x-www-form-urlencoded" },
+      415,
+      "request.unsupported_media_type",
+    ],
+    [
+      "an oversized body",
+      JSON.stringify({ email: "a@b.co", password: "x".repeat(70_000) }),
+      { "content-type": "application/json" },
+      413,
+      "request.too_large",
+    ],
+  ])("refuses %s with a code", async (_, raw, headers, status, code) => {
+    const reply = await api<ErrorBody>("/api/auth/login", {
+      body: raw,
+      headers: { ...headers, ...ip() },
+    });
+    expect(reply.status).toBe(status);
+    expect(reply.body.error.code).toBe(code);
+  });
+
+  it("answers unknown routes with a coded 404", async () => {
+    const reply = await api<ErrorBody>("/api/nope");
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.code).toBe("not_found");
+  });
+
+  it("documents every route in an OpenAPI document built from the same schemas", async () => {
+    const reply = await api<{ openapi: string; paths: Record<string, unknown> }>("/api/docs");
+    expect(reply.status).toBe(200);
+    expect(reply.body.openapi).toMatch(/^3\./);
+    for (const path of [
+      "/api/auth/login",
+      "/api/orders",
+      "/api/orders/{id}",
+      "/api/restaurants/{id}",
+      "/api/live/tickets",
+    ]) {
+      expect(Object.keys(reply.body.paths)).toContain(path);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  CreateStaffBody,
+  LoginBody,
+  RefreshBody,
+  Session,
+  SignUpBody,
+  User,
+} from "../../schema/auth.ts";
+import type { AppEnv } from "../app-env.ts";
+import { createStaff, findUser, login, logout, refresh, signUp } from "../auth/accounts.ts";
+import { requireAuth } from "../auth/middleware.ts";
+import { ApiError } from "../errors.ts";
+import { doc } from "../openapi.ts";
+import { clientIp, limits, rateLimit } from "../rate-limit.ts";
+import { body } from "../validate.ts";
+
+export const authRoutes = new Hono<AppEnv>()
+  .post(
+    "/auth/signup",
+    doc(
+      "Create a customer or driver account",
+      "auth",
+      { 201: Session },
+      { auth: false, errors: [400, 409, 429] },
+    ),
+    body(SignUpBody),
+    async (c) => {
+      await rateLimit(c, `signup:ip:${clientIp(c)}`, limits.signUpPerIp);
+      const session = await signUp(
+        c.var.db(),
+        c.req.valid("json"),
+        c.var.config.jwtSecret,
+        Date.now(),
+      );
+      return c.json(session, 201);
+    },
+  )
+  .post(
+    "/auth/login",
+    doc(
+      "Sign in with email and password",
+      "auth",
+      { 200: Session },
+      { auth: false, errors: [400, 429] },
+    ),
+    body(LoginBody),
+    async (c) => {
+      const input = c.req.valid("json");
+      await rateLimit(c, `login:ip:${clientIp(c)}`, limits.loginPerIp);
+      await rateLimit(c, `login:email:${input.email}`, limits.loginPerEmail);
+      return c.json(await login(c.var.db(), input, c.var.config.jwtSecret, Date.now()));
+    },
+  )
+  .post(
+    "/auth/refresh",
+    doc(
+      "Trade a refresh token for a new session (tokens rotate)",
+      "auth",
+      { 200: Session },
+      { auth: false, errors: [400] },
+    ),
+    body(RefreshBody),
+    async (c) => {
+      const { refreshToken } = c.req.valid("json");
+      return c.json(await refresh(c.var.db(), refreshToken, c.var.config.jwtSecret, Date.now()));
+    },
+  )
+  .post(
+    "/auth/logout",
+    doc(
+      "Revoke a refresh token and its family",
+      "auth",
+      { 204: null },
+      { auth: false, errors: [400] },
+    ),
+    body(RefreshBody),
+    async (c) => {
+      await logout(c.var.db(), c.req.valid("json").refreshToken, Date.now());
+      return c.body(null, 204);
+    },
+  )
+  .get("/me", doc("The signed-in user", "auth", { 200: User }), requireAuth(), async (c) => {
+    const user = await findUser(c.var.db(), c.var.principal.userId);
+    if (!user) throw new ApiError("auth.unauthenticated", "this account no longer exists");
+    return c.json(user);
+  })
+  .post(
+    "/admin/users",
+    doc(
+      "Create a restaurant staff or admin account",
+      "admin",
+      { 201: z.object({ user: User }) },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("admin"),
+    body(CreateStaffBody),
+    async (c) => {
+      return c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201);
+    },
+  );

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { PRINCIPAL_HEADER } from "../../durable-objects/sockets.ts";
+import {
+  type LiveTarget,
+  type Principal,
+  SocketTicket,
+  SocketTicketBody,
+} from "../../schema/auth.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireAuth } from "../auth/middleware.ts";
+import { issueTicket, verifyTicket } from "../auth/tokens.ts";
+import { ApiError, unwrap } from "../errors.ts";
+import { doc } from "../openapi.ts";
+import { body, params } from "../validate.ts";
+
+const LiveParam = z.object({ kind: z.enum(["order", "restaurant"]), id: z.uuid() });
+
+/** Whether `who` may watch `target`: asked of the actor that owns it, the one source of truth. */
+async function mayWatch(env: Env, who: Principal, target: LiveTarget): Promise<boolean> {
+  if (target.kind === "order") return (await env.OrderActor.getByName(target.id).view(who)).ok;
+  return who.role === "admin" || (who.role === "restaurant" && who.restaurantId === target.id);
+}
+
+function stubFor(env: Env, target: LiveTarget) {
+  return target.kind === "order"
+    ? env.OrderActor.getByName(target.id)
+    : env.RestaurantActor.getByName(target.id);
+}
+
+export const liveRoutes = new Hono<AppEnv>()
+  .post(
+    "/live/tickets",
+    doc(
+      "A one-minute ticket to open one live socket",
+      "live",
+      { 200: SocketTicket },
+      { errors: [400, 404] },
+    ),
+    requireAuth(),
+    body(SocketTicketBody),
+    async (c) => {
+      const { target } = c.req.valid("json");
+      if (!(await mayWatch(c.env, c.var.principal, target))) {
+        throw new ApiError(
+          target.kind === "order" ? "order.not_found" : "restaurant.not_found",
+          `no such ${target.kind}`,
+        );
+      }
+      const { ticket, expiresAt } = await issueTicket(
+        c.var.principal,
+        target,
+        c.var.config.jwtSecret,
+        Date.now(),
+      );
+      return c.json({
+        ticket,
+        expiresAt,
+        url: `/api/live/${target.kind}/${target.id}?ticket=${encodeURIComponent(ticket)}`,
+      });
+    },
+  )
+  .get("/live/:kind/:id", params(LiveParam), async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json(
+        { error: { code: "request.invalid", message: "this endpoint takes a WebSocket upgrade" } },
+        426,
+      );
+    }
+    const target = c.req.valid("param");
+    const ticket = c.req.query("ticket");
+    if (!ticket)
+      throw new ApiError(
+        "auth.unauthenticated",
+        "open sockets with ?ticket= from POST /api/live/tickets",
+      );
+    const who = unwrap(await verifyTicket(ticket, target, c.var.config.jwtSecret, Date.now()));
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(PRINCIPAL_HEADER, JSON.stringify(who));
+    return stubFor(c.env, target).fetch(new Request(c.req.raw, { headers }));
+  });

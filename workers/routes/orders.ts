@@ -1,0 +1,232 @@
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { orderHistory } from "../../schema/db/index.ts";
+import {
+  AcceptBody,
+  CancelBody,
+  Order,
+  OrderHistoryRow,
+  OrderListQuery,
+  PlaceOrderBody,
+  Quote,
+  QuoteBody,
+  RejectBody,
+} from "../../schema/orders.ts";
+import type { RestaurantClientMessage } from "../../schema/sockets.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireAuth } from "../auth/middleware.ts";
+import { unwrap } from "../errors.ts";
+import { doc } from "../openapi.ts";
+import { placeOrder, quote } from "../orders/placement.ts";
+import { limits, rateLimit } from "../rate-limit.ts";
+import { body, params, query } from "../validate.ts";
+
+const OrderParam = z.object({ id: z.uuid() });
+
+/** Commands may carry `Idempotency-Key`; a repeat answers what the first call answered. */
+function commandIdOf(c: Context<AppEnv>): string | null {
+  const key = c.req.header("idempotency-key");
+  return key && key.length <= 64 ? key : null;
+}
+
+/**
+ * Kitchen commands go through the restaurant's actor, the same path as a tablet's socket, so the
+ * board and the order never disagree about who did what.
+ */
+async function kitchenCommand(
+  c: Context<AppEnv>,
+  orderId: string,
+  message: Exclude<RestaurantClientMessage, { type: "ping" }>,
+) {
+  const order = unwrap(await c.env.OrderActor.getByName(orderId).view(c.var.principal));
+  unwrap(
+    await c.env.RestaurantActor.getByName(order.restaurant.id).staffCommand(
+      c.var.principal,
+      message,
+    ),
+  );
+  return c.json(unwrap(await c.env.OrderActor.getByName(orderId).view(c.var.principal)));
+}
+
+export const orderRoutes = new Hono<AppEnv>()
+  .post(
+    "/orders/quote",
+    doc(
+      "Price a cart exactly as checkout will",
+      "orders",
+      { 200: Quote },
+      { errors: [400, 404, 422] },
+    ),
+    requireAuth("customer"),
+    body(QuoteBody),
+    async (c) =>
+      c.json(
+        (await quote({ db: c.var.db(), env: c.env, nowMs: Date.now() }, c.req.valid("json"))).quote,
+      ),
+  )
+  .post(
+    "/orders",
+    doc(
+      "Place an order (idempotent by idempotencyKey)",
+      "orders",
+      { 201: Order, 200: Order },
+      { errors: [400, 404, 409, 422, 429] },
+    ),
+    requireAuth("customer"),
+    body(PlaceOrderBody),
+    async (c) => {
+      await rateLimit(c, `orders:customer:${c.var.principal.userId}`, limits.placeOrderPerCustomer);
+      const { order, created } = await placeOrder(
+        {
+          db: c.var.db(),
+          env: c.env,
+          principal: c.var.principal,
+          traceparent: c.var.traceparent,
+          nowMs: Date.now(),
+        },
+        c.req.valid("json"),
+      );
+      return c.json(order, created ? 201 : 200);
+    },
+  )
+  .get(
+    "/orders",
+    doc(
+      "My orders (customers), my kitchen's (staff), my jobs (drivers), all (admins)",
+      "orders",
+      { 200: z.object({ orders: z.array(OrderHistoryRow) }) },
+      { errors: [400] },
+    ),
+    requireAuth(),
+    query(OrderListQuery),
+    async (c) => {
+      const who = c.var.principal;
+      const { status, before, limit } = c.req.valid("query");
+      const scope: SQL | undefined =
+        who.role === "customer"
+          ? eq(orderHistory.customerId, who.userId)
+          : who.role === "restaurant"
+            ? eq(orderHistory.restaurantId, who.restaurantId ?? "")
+            : who.role === "driver"
+              ? eq(orderHistory.driverId, who.userId)
+              : undefined;
+      const rows = await c.var
+        .db()
+        .select()
+        .from(orderHistory)
+        .where(
+          and(
+            scope,
+            status ? eq(orderHistory.status, status) : undefined,
+            before ? lt(orderHistory.placedAt, new Date(before)) : undefined,
+          ),
+        )
+        .orderBy(desc(orderHistory.placedAt))
+        .limit(limit);
+      return c.json({
+        orders: rows.map((row) => ({
+          orderId: row.orderId,
+          customerId: row.customerId,
+          restaurantId: row.restaurantId,
+          restaurantName: row.restaurantName,
+          driverId: row.driverId,
+          status: row.status as OrderHistoryRow["status"],
+          totalCents: row.totalCents,
+          subtotalCents: row.subtotalCents,
+          placedAt: row.placedAt.toISOString(),
+          updatedAt: row.updatedAt.toISOString(),
+          deliveredAt: row.deliveredAt?.toISOString() ?? null,
+          cancelledAt: row.cancelledAt?.toISOString() ?? null,
+        })),
+      });
+    },
+  )
+  .get(
+    "/orders/:id",
+    doc("One order with its timeline", "orders", { 200: Order }, { errors: [400, 404] }),
+    requireAuth(),
+    params(OrderParam),
+    async (c) =>
+      c.json(
+        unwrap(await c.env.OrderActor.getByName(c.req.valid("param").id).view(c.var.principal)),
+      ),
+  )
+  .post(
+    "/orders/:id/cancel",
+    doc(
+      "Cancel: customers before acceptance, kitchens before pickup, admins before delivery",
+      "orders",
+      { 200: Order },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("customer", "restaurant", "admin"),
+    params(OrderParam),
+    body(CancelBody),
+    async (c) => {
+      const { reason } = c.req.valid("json");
+      const result = await c.env.OrderActor.getByName(c.req.valid("param").id).command(
+        c.var.principal,
+        { type: "cancel", ...(reason ? { reason } : {}) },
+        commandIdOf(c),
+        c.var.traceparent,
+      );
+      return c.json(unwrap(result));
+    },
+  )
+  .post(
+    "/orders/:id/accept",
+    doc(
+      "Kitchen accepts with its prep minutes (and starts preparing)",
+      "kitchen",
+      { 200: Order },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("restaurant", "admin"),
+    params(OrderParam),
+    body(AcceptBody),
+    async (c) => {
+      const orderId = c.req.valid("param").id;
+      return kitchenCommand(c, orderId, {
+        type: "accept",
+        orderId,
+        prepMinutes: c.req.valid("json").prepMinutes,
+        commandId: commandIdOf(c) ?? crypto.randomUUID(),
+      });
+    },
+  )
+  .post(
+    "/orders/:id/reject",
+    doc("Kitchen rejects with a reason", "kitchen", { 200: Order }, { errors: [400, 404, 409] }),
+    requireAuth("restaurant", "admin"),
+    params(OrderParam),
+    body(RejectBody),
+    async (c) => {
+      const orderId = c.req.valid("param").id;
+      return kitchenCommand(c, orderId, {
+        type: "reject",
+        orderId,
+        reason: c.req.valid("json").reason,
+        commandId: commandIdOf(c) ?? crypto.randomUUID(),
+      });
+    },
+  )
+  .post(
+    "/orders/:id/ready",
+    doc(
+      "Kitchen marks the food ready for pickup",
+      "kitchen",
+      { 200: Order },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("restaurant", "admin"),
+    params(OrderParam),
+    async (c) => {
+      const orderId = c.req.valid("param").id;
+      return kitchenCommand(c, orderId, {
+        type: "mark_ready",
+        orderId,
+        commandId: commandIdOf(c) ?? crypto.randomUUID(),
+      });
+    },
+  );
