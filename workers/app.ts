@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env.ts";
 import { readConfig } from "./config.ts";
 import { type Db, openDb } from "./db.ts";
 import { ApiError, errorBody, onError } from "./errors.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { orderRoutes } from "./routes/orders.ts";
@@ -18,7 +19,8 @@ const api = new Hono<AppEnv>()
   .route("/", authRoutes)
   .route("/", restaurantRoutes)
   .route("/", orderRoutes)
-  .route("/", liveRoutes);
+  .route("/", liveRoutes)
+  .route("/", adminRoutes);
 
 export const app = new Hono<AppEnv>();
 

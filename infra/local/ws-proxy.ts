@@ -42,6 +42,9 @@ export async function startWsProxy(options: {
   };
 }
 
+/** How long a client may keep its WebSocket open after sending Terminate. */
+const TERMINATE_GRACE_MS = 1_000;
+
 function pipe(ws: WebSocket, tcp: net.Socket): void {
   const stream = new FrontendStream();
   let terminated = false;
@@ -60,6 +63,11 @@ function pipe(ws: WebSocket, tcp: net.Socket): void {
     if (stream.push(chunk)) {
       terminated = true;
       if (connected) tcp.end();
+      // A client that sent Terminate closes its side itself; one that does not (Node's driver
+      // keeps the socket) is closed after a grace period, so neither end leaks a connection.
+      setTimeout(() => {
+        if (ws.readyState === ws.OPEN) ws.close(1000);
+      }, TERMINATE_GRACE_MS).unref();
     }
   });
   tcp.on("data", (chunk) => {

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import {
   CreateStaffBody,
   LoginBody,
@@ -9,7 +8,7 @@ import {
   User,
 } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
-import { createStaff, findUser, login, logout, refresh, signUp } from "../auth/accounts.ts";
+import { findUser, login, logout, refresh, signUp } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { ApiError } from "../errors.ts";
 import { doc } from "../openapi.ts";
@@ -85,18 +84,4 @@ export const authRoutes = new Hono<AppEnv>()
     const user = await findUser(c.var.db(), c.var.principal.userId);
     if (!user) throw new ApiError("auth.unauthenticated", "this account no longer exists");
     return c.json(user);
-  })
-  .post(
-    "/admin/users",
-    doc(
-      "Create a restaurant staff or admin account",
-      "admin",
-      { 201: z.object({ user: User }) },
-      { errors: [400, 404, 409] },
-    ),
-    requireAuth("admin"),
-    body(CreateStaffBody),
-    async (c) => {
-      return c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201);
-    },
-  );
+  });
