@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_ADMIN, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
 import { seedDemoCity } from "../../infra/demo/seed.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
@@ -51,58 +51,106 @@ describe("the outbox when the bridge is down", () => {
     const customer = new Client(stack.workerUrl);
     const staff = new Client(stack.workerUrl);
     const admin = new Client(stack.workerUrl);
-    await customer.signIn("/api/auth/signup", { email: `outbox-${Date.now()}@example.com`, password: "a long enough password", name: "Olive Outbox" });
-    await staff.signIn("/api/auth/login", { email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email, password: DEMO_PASSWORDS.restaurant });
-    await admin.signIn("/api/auth/login", { email: DEMO_ADMIN.email, password: DEMO_PASSWORDS.admin });
+    await customer.signIn("/api/auth/signup", {
+      email: `outbox-${Date.now()}@example.com`,
+      password: "a long enough password",
+      name: "Olive Outbox",
+    });
+    await staff.signIn("/api/auth/login", {
+      email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email,
+      password: DEMO_PASSWORDS.restaurant,
+    });
+    await admin.signIn("/api/auth/login", {
+      email: DEMO_ADMIN.email,
+      password: DEMO_PASSWORDS.admin,
+    });
 
-    const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>("/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000");
+    const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
+      "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
+    );
     const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
-    const menu = (await customer.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`)).body;
-    const item = menu.menu.flatMap((c) => c.items).find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
+    const menu = (await customer.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`))
+      .body;
+    const item = menu.menu
+      .flatMap((c) => c.items)
+      .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
     const place = async (key: string) =>
       (
         await customer.call<Order>("/api/orders", {
           body: {
             restaurantId: restaurant.id,
             items: [{ itemId: item.id, quantity: 1, modifiers: [] }],
-            deliveryAddress: { lat: restaurant.location.lat + 0.005, lng: restaurant.location.lng, text: "701 Brazos St, Austin, TX" },
+            deliveryAddress: {
+              lat: restaurant.location.lat + 0.005,
+              lng: restaurant.location.lng,
+              text: "701 Brazos St, Austin, TX",
+            },
             idempotencyKey: key,
           },
         })
       ).body;
 
     const first = await place(`outbox-a-${Date.now()}`);
-    await eventually(async () => (await historyOf(first.id))?.status === "placed" || null, 20_000, "the first order in history");
+    await eventually(
+      async () => (await historyOf(first.id))?.status === "placed" || null,
+      20_000,
+      "the first order in history",
+    );
 
     await stack.stopBridge();
     await staff.call(`/api/orders/${first.id}/accept`, { body: { prepMinutes: 10 } });
     await staff.call(`/api/orders/${first.id}/ready`, { method: "POST" });
     const second = await place(`outbox-b-${Date.now()}`);
 
-    const held = await eventually(async () => {
-      const pending = (await admin.call<{ events: Array<{ type: string; attempts: number }> }>(`/api/admin/outbox/order/${first.id}`)).body.events;
-      return pending.length === 3 && pending.every((e) => e.attempts >= 1) ? pending : null;
-    }, 20_000, "a failed flush of the held events");
+    const held = await eventually(
+      async () => {
+        const pending = (
+          await admin.call<{ events: Array<{ type: string; attempts: number }> }>(
+            `/api/admin/outbox/order/${first.id}`,
+          )
+        ).body.events;
+        return pending.length === 3 && pending.every((e) => e.attempts >= 1) ? pending : null;
+      },
+      20_000,
+      "a failed flush of the held events",
+    );
     expect(held.map((e) => e.type)).toEqual(["OrderAccepted", "OrderPreparing", "OrderReady"]);
     expect((await historyOf(first.id))?.status).toBe("placed");
     expect(await historyOf(second.id)).toBeNull();
 
     await stack.startBridge();
-    const caughtUp = await eventually(async () => {
-      const row = await historyOf(first.id);
-      return row?.status === "ready" ? row : null;
-    }, 60_000, "the held events reaching history after the bridge returned");
+    const caughtUp = await eventually(
+      async () => {
+        const row = await historyOf(first.id);
+        return row?.status === "ready" ? row : null;
+      },
+      60_000,
+      "the held events reaching history after the bridge returned",
+    );
     expect(caughtUp.lastSeq).toBe(4);
     expect(caughtUp.acceptedAt).not.toBeNull();
     expect(caughtUp.readyAt).not.toBeNull();
-    await eventually(async () => (await historyOf(second.id))?.status === "placed" || null, 30_000, "the second order in history");
-    await eventually(async () => {
-      const pending = (await admin.call<{ events: unknown[] }>(`/api/admin/outbox/order/${first.id}`)).body.events;
-      return pending.length === 0 || null;
-    }, 30_000, "the outbox emptied once the bridge confirmed");
+    await eventually(
+      async () => (await historyOf(second.id))?.status === "placed" || null,
+      30_000,
+      "the second order in history",
+    );
+    await eventually(
+      async () => {
+        const pending = (
+          await admin.call<{ events: unknown[] }>(`/api/admin/outbox/order/${first.id}`)
+        ).body.events;
+        return pending.length === 0 || null;
+      },
+      30_000,
+      "the outbox emptied once the bridge confirmed",
+    );
 
     const { db, close } = openDb(stack.database);
-    const letters = await db.select().from(deadLetters).where(eq(deadLetters.aggregateId, first.id));
+    const letters = await db
+      .select()
+      .from(deadLetters)
+      .where(eq(deadLetters.aggregateId, first.id));
     await close();
     expect(letters).toEqual([]);
   });

@@ -8,7 +8,14 @@ import { doc } from "../openapi.ts";
 import { body, params } from "../validate.ts";
 
 const PendingEvents = z.object({
-  events: z.array(z.object({ eventId: z.uuid(), type: z.string(), attempts: z.number().int(), lastError: z.string().nullable() })),
+  events: z.array(
+    z.object({
+      eventId: z.uuid(),
+      type: z.string(),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+    }),
+  ),
 });
 const ActorParam = z.object({ kind: z.enum(["order", "restaurant"]), id: z.uuid() });
 
@@ -16,17 +23,28 @@ export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/*", requireAuth("admin"))
   .post(
     "/admin/users",
-    doc("Create a restaurant staff or admin account", "admin", { 201: z.object({ user: User }) }, { errors: [400, 404, 409] }),
+    doc(
+      "Create a restaurant staff or admin account",
+      "admin",
+      { 201: z.object({ user: User }) },
+      { errors: [400, 404, 409] },
+    ),
     body(CreateStaffBody),
     async (c) => c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201),
   )
   .get(
     "/admin/outbox/:kind/:id",
-    doc("Events an actor holds that the bridge has not confirmed yet", "admin", { 200: PendingEvents }, { errors: [400] }),
+    doc(
+      "Events an actor holds that the bridge has not confirmed yet",
+      "admin",
+      { 200: PendingEvents },
+      { errors: [400] },
+    ),
     params(ActorParam),
     async (c) => {
       const { kind, id } = c.req.valid("param");
-      const stub = kind === "order" ? c.env.OrderActor.getByName(id) : c.env.RestaurantActor.getByName(id);
+      const stub =
+        kind === "order" ? c.env.OrderActor.getByName(id) : c.env.RestaurantActor.getByName(id);
       return c.json({ events: await stub.pendingEvents() });
     },
   );
