@@ -11,6 +11,8 @@ export const Principal = z.object({
   userId: z.uuid(),
   role: Role,
   restaurantId: z.uuid().optional(),
+  /** For display only (a kitchen ticket shows the customer's name); never for authorization. */
+  name: z.string().max(100).optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

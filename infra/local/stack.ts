@@ -1,15 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalDatabase, startDatabase } from "./database.ts";
+import { spawnLogged, startWranglerDev, stopProcess, waitFor } from "./processes.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
-/** wrangler dev compiles and boots workerd; on a cold two-core machine that can take a while. */
-const WORKER_READY_TIMEOUT_MS = 120_000;
 const BRIDGE_READY_TIMEOUT_MS = 30_000;
 
 export type StackOptions = {
@@ -80,37 +78,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   const startWorker = async () => {
-    const vars = {
-      DB_WS_PROXY: database.wsProxy,
-      BRIDGE_URL: bridgeUrl,
-      ...options.vars,
-    };
-    worker = spawnLogged(
-      bin("wrangler"),
-      [
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(options.workerPort),
-        "--inspector-port",
-        "0",
-        "--persist-to",
-        path.join(options.stateDir, "wrangler"),
-        "--show-interactive-dev-session=false",
-        "--log-level",
-        "warn",
-        ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-      ],
-      {
-        DATABASE_URL: database.databaseUrl,
-        ...secrets,
-        WRANGLER_SEND_METRICS: "false",
-        CI: "true",
-      },
-      (line) => log(`[worker] ${line}`),
-    );
-    await waitFor(`${workerUrl}/api/health`, WORKER_READY_TIMEOUT_MS, worker);
+    worker = await startWranglerDev({
+      port: options.workerPort,
+      persistTo: path.join(options.stateDir, "wrangler"),
+      vars: { DB_WS_PROXY: database.wsProxy, BRIDGE_URL: bridgeUrl, ...options.vars },
+      secrets: { DATABASE_URL: database.databaseUrl, ...secrets },
+      readyPath: "/api/health",
+      log: (line) => log(`[worker] ${line}`),
+    });
   };
 
   try {
@@ -159,68 +134,4 @@ function loadSecrets(stateDir: string): LocalSecrets {
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
-}
-
-function spawnLogged(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  log: (line: string) => void,
-): ChildProcess {
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...env,
-      PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = "";
-    stream?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) log(line);
-    });
-  }
-  return child;
-}
-
-/** Ends a child and everything it started (wrangler runs workerd as its own child). */
-async function stopProcess(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitFor(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${url}: the process exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
 }

@@ -70,6 +70,7 @@ function claims(who: Principal, aud: string, nowMs: number, expiresAtMs: number)
     sub: who.userId,
     role: who.role,
     ...(who.restaurantId ? { rid: who.restaurantId } : {}),
+    ...(who.name ? { name: who.name } : {}),
     aud,
     iat: Math.floor(nowMs / 1000),
     exp: Math.floor(expiresAtMs / 1000),
@@ -115,6 +116,7 @@ async function check(
     userId: payload.sub,
     role: payload.role,
     ...(typeof payload.rid === "string" ? { restaurantId: payload.rid } : {}),
+    ...(typeof payload.name === "string" ? { name: payload.name } : {}),
   });
   return principal.success ? ok(principal.data) : invalid;
 }

@@ -74,89 +74,70 @@ export async function findRestaurant(db: Db, id: string): Promise<RestaurantRow 
   return row ?? null;
 }
 
-/** One restaurant with its live (non-archived) menu, in display order. */
+/**
+ * A restaurant with its live (non-archived) menu, read in one statement: the order path runs
+ * this on every placement, and each round trip to the database costs more than the query.
+ */
+export async function readRestaurant(db: Db, id: string) {
+  const row = await db.query.restaurants.findFirst({
+    where: eq(restaurants.id, id),
+    with: {
+      categories: { orderBy: [asc(menuCategories.position), asc(menuCategories.name)] },
+      items: {
+        where: isNull(menuItems.archivedAt),
+        orderBy: [asc(menuItems.position), asc(menuItems.name)],
+        with: {
+          groups: {
+            orderBy: [asc(modifierGroups.position), asc(modifierGroups.name)],
+            with: {
+              options: { orderBy: [asc(modifierOptions.position), asc(modifierOptions.name)] },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!row) return null;
+  const { categories, items, ...restaurant } = row;
+  const menuItemsOf = items.map(
+    (item): MenuItem => ({
+      id: item.id,
+      categoryId: item.categoryId,
+      name: item.name,
+      description: item.description,
+      priceCents: item.priceCents,
+      dietaryTags: item.dietaryTags as MenuItem["dietaryTags"],
+      available: item.available,
+      modifierGroups: item.groups.map((group) => ({
+        id: group.id,
+        name: group.name,
+        minChoices: group.minChoices,
+        maxChoices: group.maxChoices,
+        options: group.options.map((option) => ({
+          id: option.id,
+          name: option.name,
+          priceCents: option.priceCents,
+          available: option.available,
+        })),
+      })),
+    }),
+  );
+  const menu: MenuCategory[] = categories.map((category) => ({
+    id: category.id,
+    name: category.name,
+    position: category.position,
+    items: menuItemsOf.filter((item) => item.categoryId === category.id),
+  }));
+  return { restaurant, items: menuItemsOf, menu };
+}
+
+/** One restaurant with its live menu, in display order, as the public API shows it. */
 export async function loadRestaurant(
   db: Db,
   id: string,
   nowMs: number,
 ): Promise<RestaurantWithMenu | null> {
-  const row = await findRestaurant(db, id);
-  if (!row) return null;
-  const menu = await loadMenu(db, id);
-  return { ...summaryOf(row, nowMs), phone: row.phone, menu };
-}
-
-export async function loadMenu(db: Db, restaurantId: string): Promise<MenuCategory[]> {
-  const [categories, items] = await Promise.all([
-    db
-      .select()
-      .from(menuCategories)
-      .where(eq(menuCategories.restaurantId, restaurantId))
-      .orderBy(asc(menuCategories.position), asc(menuCategories.name)),
-    loadItems(db, restaurantId),
-  ]);
-  return categories.map((category) => ({
-    id: category.id,
-    name: category.name,
-    position: category.position,
-    items: items.filter((item) => item.categoryId === category.id),
-  }));
-}
-
-/** The restaurant's non-archived items with their modifier groups and options, in order. */
-export async function loadItems(db: Db, restaurantId: string): Promise<MenuItem[]> {
-  const items = await db
-    .select()
-    .from(menuItems)
-    .where(and(eq(menuItems.restaurantId, restaurantId), isNull(menuItems.archivedAt)))
-    .orderBy(asc(menuItems.position), asc(menuItems.name));
-  if (items.length === 0) return [];
-  const groups = await db
-    .select()
-    .from(modifierGroups)
-    .where(
-      inArray(
-        modifierGroups.itemId,
-        items.map((item) => item.id),
-      ),
-    )
-    .orderBy(asc(modifierGroups.position), asc(modifierGroups.name));
-  const options =
-    groups.length === 0
-      ? []
-      : await db
-          .select()
-          .from(modifierOptions)
-          .where(
-            inArray(
-              modifierOptions.groupId,
-              groups.map((group) => group.id),
-            ),
-          )
-          .orderBy(asc(modifierOptions.position), asc(modifierOptions.name));
-  return items.map((item) => ({
-    id: item.id,
-    categoryId: item.categoryId,
-    name: item.name,
-    description: item.description,
-    priceCents: item.priceCents,
-    dietaryTags: item.dietaryTags as MenuItem["dietaryTags"],
-    available: item.available,
-    modifierGroups: groups
-      .filter((group) => group.itemId === item.id)
-      .map((group) => ({
-        id: group.id,
-        name: group.name,
-        minChoices: group.minChoices,
-        maxChoices: group.maxChoices,
-        options: options
-          .filter((option) => option.groupId === group.id)
-          .map((option) => ({
-            id: option.id,
-            name: option.name,
-            priceCents: option.priceCents,
-            available: option.available,
-          })),
-      })),
-  }));
+  const read = await readRestaurant(db, id);
+  if (!read) return null;
+  return { ...summaryOf(read.restaurant, nowMs), phone: read.restaurant.phone, menu: read.menu };
 }

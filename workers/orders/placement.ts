@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
 import type { Principal } from "../../schema/auth.ts";
-import { users } from "../../schema/db/index.ts";
 import type { Order, PlaceOrderBody, Quote, QuoteBody } from "../../schema/orders.ts";
 import { isOpenAt } from "../catalog/hours.ts";
-import { findRestaurant, loadItems } from "../catalog/queries.ts";
+import { readRestaurant } from "../catalog/queries.ts";
 import type { Db } from "../db.ts";
 import { ApiError, unwrap } from "../errors.ts";
 import { priceCart } from "./pricing.ts";
@@ -11,35 +9,43 @@ import { priceCart } from "./pricing.ts";
 type Deps = { db: Db; env: Env; principal: Principal; traceparent: string; nowMs: number };
 
 /**
- * Prices a cart from the catalog and checks the restaurant can take it now. Shared by the quote
- * (the cart page) and by placement, so the customer is charged exactly what they were shown.
+ * Prices a cart from the catalog and checks the restaurant is open. Shared by the quote (the cart
+ * page) and by placement, so the customer is charged exactly what they were shown.
  */
-export async function quote(deps: Omit<Deps, "principal" | "traceparent">, cart: QuoteBody) {
-  const restaurant = await findRestaurant(deps.db, cart.restaurantId);
-  if (!restaurant) throw new ApiError("restaurant.not_found", "no such restaurant");
+async function priceFromCatalog(deps: { db: Db; nowMs: number }, cart: QuoteBody) {
+  const read = await readRestaurant(deps.db, cart.restaurantId);
+  if (!read) throw new ApiError("restaurant.not_found", "no such restaurant");
+  const { restaurant } = read;
   if (!isOpenAt(restaurant.openingHours, restaurant.timezone, deps.nowMs)) {
     throw new ApiError("order.restaurant_closed", `${restaurant.name} is closed right now`);
   }
-  const items = new Map((await loadItems(deps.db, restaurant.id)).map((item) => [item.id, item]));
   const priced = unwrap(
     priceCart({
       restaurantLocation: { lat: restaurant.lat, lng: restaurant.lng },
-      items,
+      items: new Map(read.items.map((item) => [item.id, item])),
       lines: cart.items,
       dropoff: cart.deliveryAddress,
       tipCents: cart.tipCents,
     }),
   );
+  return { restaurant, priced };
+}
+
+/** The price of a cart and the kitchen's current estimate, without placing anything. */
+export async function quote(
+  deps: { db: Db; env: Env; nowMs: number },
+  cart: QuoteBody,
+): Promise<Quote> {
+  const { restaurant, priced } = await priceFromCatalog(deps, cart);
   const kitchen = await deps.env.RestaurantActor.getByName(restaurant.id).kitchenState();
   if (kitchen.paused)
     throw new ApiError("order.restaurant_paused", `${restaurant.name} has paused new orders`);
-  const result: Quote = {
+  return {
     restaurantId: restaurant.id,
     lines: priced.lines,
     pricing: priced.pricing,
     prepMinutes: restaurant.prepMinutes + (kitchen.busy ? kitchen.extraPrepMinutes : 0),
   };
-  return { quote: result, restaurant };
 }
 
 /**
@@ -56,17 +62,13 @@ export async function placeOrder(
   const prior = await actor.replay(requestHash);
   if (prior) return { order: unwrap(prior), created: false };
 
-  const { quote: priced, restaurant } = await quote(deps, body);
-  const [customer] = await deps.db
-    .select({ name: users.name })
-    .from(users)
-    .where(eq(users.id, deps.principal.userId));
-  if (!customer) throw new ApiError("auth.unauthenticated", "this account no longer exists");
+  // The restaurant's actor decides on admission (paused, busy) when the order actor asks it.
+  const { restaurant, priced } = await priceFromCatalog(deps, body);
   return unwrap(
     await actor.place({
       orderId,
       requestHash,
-      customer: { id: deps.principal.userId, name: customer.name },
+      customer: { id: deps.principal.userId, name: deps.principal.name ?? "Customer" },
       restaurant: {
         id: restaurant.id,
         name: restaurant.name,

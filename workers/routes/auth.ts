@@ -1,12 +1,5 @@
 import { Hono } from "hono";
-import {
-  CreateStaffBody,
-  LoginBody,
-  RefreshBody,
-  Session,
-  SignUpBody,
-  User,
-} from "../../schema/auth.ts";
+import { LoginBody, RefreshBody, Session, SignUpBody, User } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
 import { findUser, login, logout, refresh, signUp } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";

@@ -61,9 +61,7 @@ export const orderRoutes = new Hono<AppEnv>()
     requireAuth("customer"),
     body(QuoteBody),
     async (c) =>
-      c.json(
-        (await quote({ db: c.var.db(), env: c.env, nowMs: Date.now() }, c.req.valid("json"))).quote,
-      ),
+      c.json(await quote({ db: c.var.db(), env: c.env, nowMs: Date.now() }, c.req.valid("json"))),
   )
   .post(
     "/orders",
