@@ -90,3 +90,5 @@ export const SocketTicket = z.object({
   url: z.string(),
 });
 export type SocketTicket = z.infer<typeof SocketTicket>;
+
+export const CreatedUser = z.object({ user: User });

@@ -198,3 +198,13 @@ export const UpdateItemBody = z
 export type UpdateItemBody = z.infer<typeof UpdateItemBody>;
 
 export const OptionAvailabilityBody = z.strictObject({ available: z.boolean() });
+
+export const RestaurantParam = z.object({ id: z.uuid() });
+export const CategoryParam = RestaurantParam.extend({ categoryId: z.uuid() });
+export const ItemParam = RestaurantParam.extend({ itemId: z.uuid() });
+export const OptionParam = RestaurantParam.extend({ optionId: z.uuid() });
+
+/** The answer to a create: the new row's id. */
+export const Created = z.object({ id: z.uuid() });
+
+export const RestaurantList = z.object({ restaurants: z.array(RestaurantSummary) });

@@ -218,3 +218,6 @@ export const OrderHistoryRow = z.object({
   cancelledAt: z.iso.datetime().nullable(),
 });
 export type OrderHistoryRow = z.infer<typeof OrderHistoryRow>;
+
+export const OrderParam = z.object({ id: z.uuid() });
+export const OrderList = z.object({ orders: z.array(OrderHistoryRow) });

@@ -60,3 +60,13 @@ function timingSafeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
+
+/** What an actor still holds for the bridge, as operators see it. */
+export const PendingEvent = z.object({
+  eventId: z.uuid(),
+  type: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type PendingEvent = z.infer<typeof PendingEvent>;
+export const PendingEvents = z.object({ events: z.array(PendingEvent) });

@@ -68,6 +68,19 @@ export const KitchenState = z.object({
 });
 export type KitchenState = z.infer<typeof KitchenState>;
 
+/** Kitchen changes over HTTP: busy mode (with its extra minutes) and pause. */
+export const KitchenChangeBody = z
+  .strictObject({
+    busy: z.boolean(),
+    extraPrepMinutes: z.number().int().min(0).max(120),
+    paused: z.boolean(),
+  })
+  .partial();
+export type KitchenChangeBody = z.infer<typeof KitchenChangeBody>;
+
+export const KitchenBoard = z.object({ kitchen: KitchenState, tickets: z.array(Ticket) });
+export type KitchenBoard = z.infer<typeof KitchenBoard>;
+
 export const RestaurantClientMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ping") }),
   z.strictObject({

@@ -1,23 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
-import { CreateStaffBody, User } from "../../schema/auth.ts";
+import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
+import { PendingEvents } from "../../schema/outbox.ts";
 import type { AppEnv } from "../app-env.ts";
 import { createStaff } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
 import { body, params } from "../validate.ts";
-
-const PendingEvents = z.object({
-  events: z.array(
-    z.object({
-      eventId: z.uuid(),
-      type: z.string(),
-      attempts: z.number().int(),
-      lastError: z.string().nullable(),
-    }),
-  ),
-});
-const ActorParam = z.object({ kind: z.enum(["order", "restaurant"]), id: z.uuid() });
 
 export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/*", requireAuth("admin"))
@@ -26,7 +14,7 @@ export const adminRoutes = new Hono<AppEnv>()
     doc(
       "Create a restaurant staff or admin account",
       "admin",
-      { 201: z.object({ user: User }) },
+      { 201: CreatedUser },
       { errors: [400, 404, 409] },
     ),
     body(CreateStaffBody),
@@ -40,7 +28,7 @@ export const adminRoutes = new Hono<AppEnv>()
       { 200: PendingEvents },
       { errors: [400] },
     ),
-    params(ActorParam),
+    params(LiveTarget),
     async (c) => {
       const { kind, id } = c.req.valid("param");
       const stub =

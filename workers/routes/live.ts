@@ -1,20 +1,12 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { PRINCIPAL_HEADER } from "../../durable-objects/sockets.ts";
-import {
-  type LiveTarget,
-  type Principal,
-  SocketTicket,
-  SocketTicketBody,
-} from "../../schema/auth.ts";
+import { LiveTarget, type Principal, SocketTicket, SocketTicketBody } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { issueTicket, verifyTicket } from "../auth/tokens.ts";
 import { ApiError, unwrap } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { body, params } from "../validate.ts";
-
-const LiveParam = z.object({ kind: z.enum(["order", "restaurant"]), id: z.uuid() });
 
 /** Whether `who` may watch `target`: asked of the actor that owns it, the one source of truth. */
 async function mayWatch(env: Env, who: Principal, target: LiveTarget): Promise<boolean> {
@@ -60,7 +52,7 @@ export const liveRoutes = new Hono<AppEnv>()
       });
     },
   )
-  .get("/live/:kind/:id", params(LiveParam), async (c) => {
+  .get("/live/:kind/:id", params(LiveTarget), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json(
         { error: { code: "request.invalid", message: "this endpoint takes a WebSocket upgrade" } },

@@ -1,13 +1,14 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import { orderHistory } from "../../schema/db/index.ts";
 import {
   AcceptBody,
   CancelBody,
   Order,
-  OrderHistoryRow,
+  type OrderHistoryRow,
+  OrderList,
   OrderListQuery,
+  OrderParam,
   PlaceOrderBody,
   Quote,
   QuoteBody,
@@ -21,8 +22,6 @@ import { doc } from "../openapi.ts";
 import { placeOrder, quote } from "../orders/placement.ts";
 import { limits, rateLimit } from "../rate-limit.ts";
 import { body, params, query } from "../validate.ts";
-
-const OrderParam = z.object({ id: z.uuid() });
 
 /** Commands may carry `Idempotency-Key`; a repeat answers what the first call answered. */
 function commandIdOf(c: Context<AppEnv>): string | null {
@@ -93,7 +92,7 @@ export const orderRoutes = new Hono<AppEnv>()
     doc(
       "My orders (customers), my kitchen's (staff), my jobs (drivers), all (admins)",
       "orders",
-      { 200: z.object({ orders: z.array(OrderHistoryRow) }) },
+      { 200: OrderList },
       { errors: [400] },
     ),
     requireAuth(),

@@ -1,18 +1,22 @@
 import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
-import { z } from "zod";
 import {
   CategoryBody,
+  CategoryParam,
+  Created,
   CreateRestaurantBody,
   ItemBody,
+  ItemParam,
   NearbyQuery,
   OptionAvailabilityBody,
-  RestaurantSummary,
+  OptionParam,
+  RestaurantList,
+  RestaurantParam,
   RestaurantWithMenu,
   UpdateItemBody,
   UpdateRestaurantBody,
 } from "../../schema/catalog.ts";
-import { KitchenState, Ticket } from "../../schema/sockets.ts";
+import { KitchenBoard, KitchenChangeBody, KitchenState } from "../../schema/sockets.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import {
@@ -30,19 +34,6 @@ import { findRestaurant, listNearby, loadRestaurant } from "../catalog/queries.t
 import { ApiError, unwrap } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { body, params, query } from "../validate.ts";
-
-const RestaurantParam = z.object({ id: z.uuid() });
-const CategoryParam = RestaurantParam.extend({ categoryId: z.uuid() });
-const ItemParam = RestaurantParam.extend({ itemId: z.uuid() });
-const OptionParam = RestaurantParam.extend({ optionId: z.uuid() });
-const Created = z.object({ id: z.uuid() });
-const KitchenBody = z
-  .strictObject({
-    busy: z.boolean(),
-    extraPrepMinutes: z.number().int().min(0).max(120),
-    paused: z.boolean(),
-  })
-  .partial();
 
 /**
  * Staff manage only their own restaurant; for any other the answer is 404, exactly as for one
@@ -64,7 +55,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
     doc(
       "Restaurants near a point, nearest first",
       "catalog",
-      { 200: z.object({ restaurants: z.array(RestaurantSummary) }) },
+      { 200: RestaurantList },
       { auth: false, errors: [400] },
     ),
     etag(),
@@ -230,7 +221,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
     doc(
       "The kitchen's state and open tickets",
       "kitchen",
-      { 200: z.object({ kitchen: KitchenState, tickets: z.array(Ticket) }) },
+      { 200: KitchenBoard },
       { errors: [400, 404] },
     ),
     staff,
@@ -246,7 +237,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
     doc("Busy mode, pause and resume", "kitchen", { 200: KitchenState }, { errors: [400, 404] }),
     staff,
     params(RestaurantParam),
-    body(KitchenBody),
+    body(KitchenChangeBody),
     async (c) => {
       const { id } = c.req.valid("param");
       await ownRestaurant(c, id);
