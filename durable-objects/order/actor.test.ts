@@ -8,6 +8,7 @@ import { orderHistory } from "../../schema/db/index.ts";
 import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
 import { placement, principals } from "../../test/builders.ts";
 import { database } from "../../test/edge-fixtures.ts";
+import { pelt } from "../../test/fuzz.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
 import type { OrderActor } from "./actor.ts";
@@ -215,14 +216,7 @@ describe("OrderActor", () => {
         .map((m) => JSON.stringify(m)),
       fc.string({ minLength: 17_000, maxLength: 17_100 }),
     );
-    await fc.assert(
-      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 5 }), async (frames) => {
-        for (const f of frames) socket.send(f);
-        socket.send(JSON.stringify({ type: "ping" }));
-        await inbox.next((m) => m.type === "pong");
-      }),
-      { numRuns: 60 },
-    );
+    await pelt(socket, inbox, frame);
     const view = await stub.view(principals.customer);
     expect(view.ok && view.value).toEqual(order);
     expect(inbox.ofType("error").length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import type { RestaurantServerMessage } from "../../schema/sockets.ts";
 import { placeInput, placement, principals } from "../../test/builders.ts";
+import { pelt } from "../../test/fuzz.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { place } from "../order/machine.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
@@ -174,14 +175,7 @@ describe("RestaurantActor", () => {
         .map((m) => JSON.stringify(m)),
       fc.string({ minLength: 16_500, maxLength: 16_600 }),
     );
-    await fc.assert(
-      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 5 }), async (frames) => {
-        for (const f of frames) socket.send(f);
-        socket.send(JSON.stringify({ type: "ping" }));
-        await inbox.next((m) => m.type === "pong");
-      }),
-      { numRuns: 60 },
-    );
+    await pelt(socket, inbox, frame);
     expect(await env.RestaurantActor.getByName(r.id).board(staffOf(r.id))).toEqual(before);
   });
 });
