@@ -1,12 +1,16 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { TEST_SECRETS } from "./test/setup/edge.ts";
+
+/** Tests under workers/ that need Node (PGlite, several real connections): the node project's. */
+const NODE_ONLY = ["workers/ledger/**/*.test.ts", "workers/payments/**/*.test.ts"];
 
 /**
  * The whole suite, one `npm test`:
  * - edge: actors, routes and pure modules inside workerd, against PGlite and a real bridge;
  * - edge-postgres: the route tests again, against the PostgreSQL named by DATABASE_URL;
  * - node: the bridge, the local stack and the demo data, in Node;
+ * - kafka: the bridge on a real Apache Kafka broker, started once for the project;
  * - e2e: the whole platform started the way `npm start` starts it, driven as a client would.
  * In CI (CI=true) every real service is required: a missing one fails, never skips.
  */
@@ -31,7 +35,14 @@ function edgeProject(
         },
       })),
     ],
-    test: { name, include, globalSetup: [setup], testTimeout: 30_000, hookTimeout: 60_000 },
+    test: {
+      name,
+      include,
+      exclude: [...configDefaults.exclude, ...NODE_ONLY],
+      globalSetup: [setup],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
   };
 }
 
@@ -59,9 +70,22 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["infra/**/*.test.ts"],
+          include: ["infra/**/*.test.ts", ...NODE_ONLY],
+          exclude: ["**/*.kafka.test.ts", "**/node_modules/**"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "kafka",
+          environment: "node",
+          include: ["infra/**/*.kafka.test.ts"],
+          globalSetup: ["./test/setup/kafka.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One broker for all files; one file at a time keeps two cores from timing tests out.
+          fileParallelism: false,
         },
       },
       {

@@ -80,6 +80,8 @@ export type Session = z.infer<typeof Session>;
 export const LiveTarget = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("order"), id: z.uuid() }),
   z.strictObject({ kind: z.literal("restaurant"), id: z.uuid() }),
+  z.strictObject({ kind: z.literal("driver"), id: z.uuid() }),
+  z.strictObject({ kind: z.literal("zone"), id: z.string().regex(/^[0-9a-f]{15}$/) }),
 ]);
 export type LiveTarget = z.infer<typeof LiveTarget>;
 

@@ -89,12 +89,66 @@ export const RestaurantEventData = z.discriminatedUnion("type", [
 export type RestaurantEventData = z.infer<typeof RestaurantEventData>;
 export type RestaurantEventType = RestaurantEventData["type"];
 
+const Point = z.object({ lat: z.number(), lng: z.number() });
+
+export const DriverEventData = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("DriverWentOnline"), data: z.object({ at: Point.nullable() }) }),
+  z.object({ type: z.literal("DriverWentOffline"), data: z.object({}) }),
+  z.object({ type: z.literal("DriverFixFlagged"), data: z.object({ why: z.string(), at: Point }) }),
+  z.object({
+    type: z.literal("OfferAccepted"),
+    data: z.object({ offerId: z.uuid(), orderIds: z.array(z.uuid()), won: z.array(z.uuid()) }),
+  }),
+  z.object({
+    type: z.literal("OfferDeclined"),
+    data: z.object({ offerId: z.uuid(), orderIds: z.array(z.uuid()) }),
+  }),
+  z.object({
+    type: z.literal("OfferExpired"),
+    data: z.object({ offerId: z.uuid(), orderIds: z.array(z.uuid()) }),
+  }),
+]);
+export type DriverEventData = z.infer<typeof DriverEventData>;
+
+/** Sampled positions for heatmaps: one every so often per online courier, not every fix. */
+export const DriverLocationData = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("DriverLocated"),
+    data: z.object({ lat: z.number(), lng: z.number(), zone: z.string(), available: z.boolean() }),
+  }),
+]);
+
+/** What a zone's dispatcher did: offers sent, and orders it could not serve in time. */
+export const DispatchEventData = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("OfferSent"),
+    data: z.object({
+      offerId: z.uuid(),
+      driverId: z.uuid(),
+      orderIds: z.array(z.uuid()),
+      expiresAt: z.iso.datetime(),
+    }),
+  }),
+  z.object({
+    type: z.literal("DispatchEscalated"),
+    data: z.object({
+      orderId: z.uuid(),
+      level: z.enum(["widened", "alerted", "abandoned"]),
+      waitedMs: z.number().int(),
+    }),
+  }),
+]);
+
 export const Topic = z.enum([
   "order.events",
   "driver.events",
   "driver.location",
   "restaurant.events",
   "ledger.transfers",
+  // The catalog's own stream (menus, items, availability), keyed by restaurant id; produced from
+  // a Postgres outbox by the catalog routes.
+  "catalog.events",
+  "dispatch.events",
 ]);
 export type Topic = z.infer<typeof Topic>;
 
@@ -102,10 +156,20 @@ const orderEventTypes = new Set<string>(OrderEventData.options.map((o) => o.shap
 const restaurantEventTypes = new Set<string>(
   RestaurantEventData.options.map((o) => o.shape.type.value),
 );
+const driverEventTypes = new Set<string>(DriverEventData.options.map((o) => o.shape.type.value));
+const locationEventTypes = new Set<string>(
+  DriverLocationData.options.map((o) => o.shape.type.value),
+);
+const dispatchEventTypes = new Set<string>(
+  DispatchEventData.options.map((o) => o.shape.type.value),
+);
 
 /** The topic an event belongs to, from its type (the table in ARCHITECTURE.md). */
 export function topicOf(type: string): Topic | null {
   if (orderEventTypes.has(type)) return "order.events";
   if (restaurantEventTypes.has(type)) return "restaurant.events";
+  if (driverEventTypes.has(type)) return "driver.events";
+  if (locationEventTypes.has(type)) return "driver.location";
+  if (dispatchEventTypes.has(type)) return "dispatch.events";
   return null;
 }

@@ -15,3 +15,7 @@ export const ZONE_RESOLUTION = 7;
 export const CELL_RESOLUTION = 9;
 
 export const H3Cell = z.string().regex(/^[0-9a-f]{15}$/);
+
+/** A position the platform believes, with when it was taken. */
+export const Position = LatLng.extend({ at: z.iso.datetime() });
+export type Position = z.infer<typeof Position>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Role } from "./auth.ts";
-import { Latitude, LatLng, Longitude } from "./geo.ts";
+import { Latitude, LatLng, Longitude, Position } from "./geo.ts";
 
 /** Bounds on one cart; they keep an order document, its ticket and its pricing bounded. */
 export const ORDER_LINES_MAX = 50;
@@ -125,6 +125,8 @@ export const Quote = z.object({
   lines: z.array(PricedLine),
   pricing: Pricing,
   prepMinutes: z.number().int(),
+  /** Minutes from now to the door, from prep, the zone's supply and the ride. */
+  etaMinutes: z.number().int(),
 });
 export type Quote = z.infer<typeof Quote>;
 
@@ -162,6 +164,8 @@ export const Order = z.object({
   prepMinutes: z.number().int(),
   acceptBy: z.iso.datetime(),
   readyBy: z.iso.datetime().nullable(),
+  /** The delivery time promised at checkout, kept so its accuracy can be measured. */
+  promisedBy: z.iso.datetime().nullable(),
   cancelReason: CancelReason.nullable(),
   rejectReason: z.string().nullable(),
   placedAt: z.iso.datetime(),
@@ -170,6 +174,25 @@ export const Order = z.object({
   timeline: z.array(TimelineEntry),
 });
 export type Order = z.infer<typeof Order>;
+
+/** The courier's live position on an order, with the ETAs recomputed from it. */
+export const Tracking = z.object({
+  driverId: z.uuid(),
+  position: Position,
+  pickupEta: z.iso.datetime().nullable(),
+  dropoffEta: z.iso.datetime(),
+});
+export type Tracking = z.infer<typeof Tracking>;
+
+/**
+ * The order as one party sees it: the order itself, where its courier is, and (for its customer
+ * only) the code that proves delivery.
+ */
+export const OrderView = Order.extend({
+  tracking: Tracking.nullable(),
+  deliveryCode: z.string().nullable(),
+});
+export type OrderView = z.infer<typeof OrderView>;
 
 /** Commands on an order, each named for what it asks. Validated at every edge that takes them. */
 export const OrderCommand = z.discriminatedUnion("type", [

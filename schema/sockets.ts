@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Failure } from "./errors.ts";
-import { CancelReason, DriverStage, Order, OrderStatus } from "./orders.ts";
+import { CancelReason, DriverStage, OrderStatus, OrderView, Tracking } from "./orders.ts";
 
 /** A socket frame larger than this is refused before parsing. */
 export const SOCKET_FRAME_BYTES_MAX = 16 * 1024;
@@ -18,9 +18,11 @@ export type OrderClientMessage = z.infer<typeof OrderClientMessage>;
 
 export const OrderServerMessage = z.discriminatedUnion("type", [
   /** Sent first on every (re)connect, and on `resync`: the whole order as of `order.version`. */
-  z.object({ type: z.literal("snapshot"), order: Order }),
+  z.object({ type: z.literal("snapshot"), order: OrderView }),
   /** Sent on every change; `order.version` grows by at least one each time. */
-  z.object({ type: z.literal("updated"), event: z.string(), order: Order }),
+  z.object({ type: z.literal("updated"), event: z.string(), order: OrderView }),
+  /** The courier moved: where they are and the ETAs from there (at most about once a second). */
+  z.object({ type: z.literal("tracking"), tracking: Tracking }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), error: Failure }),
 ]);
@@ -51,6 +53,8 @@ export const Ticket = z.object({
   prepMinutes: z.number().int(),
   readyBy: z.iso.datetime().nullable(),
   driverId: z.uuid().nullable(),
+  /** When the courier is expected at the counter, refreshed as they move. */
+  pickupEta: z.iso.datetime().nullable(),
   version: z.number().int(),
 });
 export type Ticket = z.infer<typeof Ticket>;

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { Session } from "../schema/auth.ts";
 import type { OpeningWindow } from "../schema/catalog.ts";
@@ -237,4 +238,11 @@ export function cart(k: TestKitchen, partial: Partial<PlaceOrderBody> = {}): Pla
     idempotencyKey: `checkout-${unique()}`,
     ...partial,
   };
+}
+
+/** Sets an actor's clock (every actor reads time through `clock()`), so tests move time. */
+export async function pinClock(stub: DurableObjectStub, atMs: number): Promise<void> {
+  await runInDurableObject(stub, (actor: DurableObject) => {
+    (actor as unknown as { clock: () => number }).clock = () => atMs;
+  });
 }

@@ -7,9 +7,13 @@ import { type Db, openDb } from "./db.ts";
 import { ApiError, errorBody, onError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { driverRoutes } from "./routes/drivers.ts";
+import { ledgerRoutes } from "./routes/ledger.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { orderRoutes } from "./routes/orders.ts";
+import { paymentRoutes } from "./routes/payments.ts";
 import { restaurantRoutes } from "./routes/restaurants.ts";
+import { walletRoutes } from "./routes/wallet.ts";
 import { traceparentFrom } from "./trace.ts";
 
 /** The largest request body any route takes; the biggest is a full menu item with its groups. */
@@ -20,7 +24,11 @@ const api = new Hono<AppEnv>()
   .route("/", restaurantRoutes)
   .route("/", orderRoutes)
   .route("/", liveRoutes)
-  .route("/", adminRoutes);
+  .route("/", driverRoutes)
+  .route("/", adminRoutes)
+  .route("/", walletRoutes)
+  .route("/", paymentRoutes)
+  .route("/", ledgerRoutes);
 
 export const app = new Hono<AppEnv>();
 

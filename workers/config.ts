@@ -10,6 +10,10 @@ const EdgeConfigSchema = z.object({
   BRIDGE_URL: z.url("BRIDGE_URL must be a URL"),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
   OUTBOX_SECRET: z.string().min(32, "OUTBOX_SECRET must be at least 32 characters"),
+  PAYMENTS_PROVIDER: z.enum(["simulated"], "PAYMENTS_PROVIDER must be simulated"),
+  PAYMENTS_WEBHOOK_SECRET: z
+    .string()
+    .min(32, "PAYMENTS_WEBHOOK_SECRET must be at least 32 characters"),
   ORDER_ACCEPT_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -28,6 +32,8 @@ export type EdgeConfig = {
   bridgeUrl: string;
   jwtSecret: string;
   outboxSecret: string;
+  paymentsProvider: "simulated";
+  paymentsWebhookSecret: string;
   orderAcceptTimeoutMs: number;
   restaurantMissedTicketsMax: number;
 };
@@ -50,6 +56,8 @@ export function readConfig(env: Env): EdgeConfig {
     bridgeUrl: c.BRIDGE_URL,
     jwtSecret: c.JWT_SECRET,
     outboxSecret: c.OUTBOX_SECRET,
+    paymentsProvider: c.PAYMENTS_PROVIDER,
+    paymentsWebhookSecret: c.PAYMENTS_WEBHOOK_SECRET,
     orderAcceptTimeoutMs: c.ORDER_ACCEPT_TIMEOUT_MS,
     restaurantMissedTicketsMax: c.RESTAURANT_MISSED_TICKETS_MAX,
   };

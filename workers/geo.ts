@@ -38,3 +38,21 @@ export function zonesWithin(point: LatLng, radiusM: number): string[] {
   const rings = Math.ceil(radiusM / ZONE_CENTRE_SPACING_M) + 1;
   return gridDisk(zoneOf(point), rings);
 }
+
+/**
+ * How the platform estimates a ride until a routing engine is plugged in: straight-line distance
+ * times a detour factor (city streets are rarely straight; ~1.3-1.4 is typical of grid cities)
+ * over an average courier speed. One function, so swapping in real routing is one change.
+ */
+export type TravelModel = { speedMps: number; detourFactor: number };
+
+/** 25 km/h door to door, traffic and parking included: a mix of bikes, scooters and cars. */
+export const defaultTravelModel: TravelModel = { speedMps: 25_000 / 3_600, detourFactor: 1.35 };
+
+export function travelMs(
+  from: LatLng,
+  to: LatLng,
+  model: TravelModel = defaultTravelModel,
+): number {
+  return Math.round(((distanceM(from, to) * model.detourFactor) / model.speedMps) * 1000);
+}

@@ -1,17 +1,21 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { Principal } from "../../schema/auth.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
+import type { Position } from "../../schema/geo.ts";
 import {
   type Actor,
   type DeliveryAddress,
   Order,
   type OrderCommand,
   type OrderRestaurant,
+  type OrderView,
   type PricedLine,
   type Pricing,
+  Tracking,
 } from "../../schema/orders.ts";
 import { OrderClientMessage, type OrderServerMessage } from "../../schema/sockets.ts";
 import { readConfig } from "../../workers/config.ts";
+import { distanceM, zoneOf } from "../../workers/geo.ts";
 import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
@@ -19,7 +23,10 @@ import { ticketOf } from "../restaurant/board.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
+import { DELIVERY_CODE_ATTEMPTS_MAX, deliveryCodeFor, hashDeliveryCode } from "./delivery-code.ts";
+import { trackingEtas } from "./eta.ts";
 import { canView, decide, place } from "./machine.ts";
+import { dispatchRequestOf, jobOf } from "./views.ts";
 
 /** What the gateway hands the actor once it has priced and checked a cart. */
 export type PlacementRequest = {
@@ -32,11 +39,18 @@ export type PlacementRequest = {
   lines: PricedLine[];
   pricing: Pricing;
   deliveryAddress: DeliveryAddress;
+  promisedBy?: string | null;
   traceparent: string;
 };
 
+/** A courier's step on the order, sent by their DriverActor with where the courier is. */
+export type DriverStep =
+  | { type: "driver_arrived_at_restaurant" | "pick_up" | "driver_arrived_at_dropoff" }
+  | { type: "deliver"; code: string };
+
 const ACCEPT_TIMER = "accept_timeout";
-const RESTAURANT_SYNC_TIMER = "restaurant_sync";
+const PEERS_TIMER = "peers";
+const TRACKING_TIMER = "tracking";
 
 /** How long to wait before retrying a peer that did not take an update. */
 const PEER_RETRY_MS = 2_000;
@@ -44,23 +58,39 @@ const PEER_RETRY_MS = 2_000;
 const COMMAND_MEMORY_MS = 24 * 3_600_000;
 /** Sockets watching one order: the customer's devices, staff tablets, a driver, a few admins. */
 const SOCKETS_MAX = 64;
+/** Customers see the courier move at most this often: smooth on a map, cheap on a phone. */
+const TRACKING_BROADCAST_MS = 1_000;
+/** The kitchen's view of the courier's ETA is refreshed at most this often. */
+const KITCHEN_ETA_MS = 15_000;
+/**
+ * A courier is "at the restaurant" within this distance: GPS in a city is good to tens of metres,
+ * and a courier may wait across the street or in a car park.
+ */
+export const GEOFENCE_M = 150;
+/** A position older than this says nothing about where the courier is now. */
+const POSITION_FRESH_MS = 2 * 60_000;
 
 const migrations = [
   {
     id: 1,
     statements: [
-      "create table state (id integer primary key check (id = 1), order_json text not null, request_hash text not null, restaurant_synced_version integer not null default 0)",
+      "create table state (id integer primary key check (id = 1), order_json text not null, request_hash text not null, code_hash text not null, code_attempts integer not null default 0)",
       "create table commands (key text primary key, result_json text not null, at integer not null)",
+      "create table peers (peer text primary key, synced_version integer not null)",
+      "create table tracking (id integer primary key check (id = 1), tracking_json text not null)",
       TIMERS_MIGRATION,
       ...OUTBOX_MIGRATION,
     ],
   },
 ];
 
+type Peer = { key: string; push: (order: Order) => Promise<void> };
+
 /**
  * One order, from placement to delivery. It owns the order's state, decides every change through
  * the pure machine, writes the change and its events in one transaction, and tells everyone
- * watching. Alarms enforce its deadlines and flush its outbox.
+ * concerned: its sockets, its restaurant's board, its zone's dispatcher, its courier's app.
+ * Alarms enforce its deadlines, retry its peers and flush its outbox.
  */
 export class OrderActor extends Server<Env> {
   static override options = { hibernate: true };
@@ -72,6 +102,10 @@ export class OrderActor extends Server<Env> {
   private readonly outbox: ActorOutbox;
   private order: Order | null = null;
   private requestHash = "";
+  private tracking: Tracking | null = null;
+  private trackingSentAtMs = 0;
+  private kitchenEtaSentAtMs = 0;
+  private deliveryCode: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,6 +126,10 @@ export class OrderActor extends Server<Env> {
       this.order = Order.parse(JSON.parse(row.order_json));
       this.requestHash = row.request_hash;
     }
+    const tracked = ctx.storage.sql
+      .exec<{ tracking_json: string }>("select tracking_json from tracking")
+      .toArray()[0];
+    if (tracked) this.tracking = Tracking.parse(JSON.parse(tracked.tracking_json));
   }
 
   /**
@@ -112,6 +150,7 @@ export class OrderActor extends Server<Env> {
       deliveryAddress: request.deliveryAddress,
       prepMinutes: request.basePrepMinutes,
       acceptTimeoutMs: readConfig(this.env).orderAcceptTimeoutMs,
+      promisedBy: request.promisedBy ?? null,
     };
     const restaurant = this.env.RestaurantActor.getByName(request.restaurant.id);
     const admission = await restaurant.admit(
@@ -119,6 +158,7 @@ export class OrderActor extends Server<Env> {
       request.basePrepMinutes,
     );
     if (!admission.ok) return admission;
+    const codeHash = await hashDeliveryCode(request.orderId, await this.codeFor(request.orderId));
     // Another placement of the same order may have finished while the restaurant was answering.
     const raced = await this.replay(request.requestHash);
     if (raced) return raced.ok ? ok({ order: raced.value, created: false }) : raced;
@@ -126,10 +166,14 @@ export class OrderActor extends Server<Env> {
     const { order, events } = place({ ...input, prepMinutes: admission.value.prepMinutes }, nowMs);
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.sql.exec(
-        "insert into state (id, order_json, request_hash, restaurant_synced_version) values (1, ?, ?, ?)",
+        "insert into state (id, order_json, request_hash, code_hash) values (1, ?, ?, ?)",
         JSON.stringify(order),
         request.requestHash,
-        // The admission above gave the restaurant this very version of the ticket.
+        codeHash,
+      );
+      // The admission above gave the restaurant this very version of the ticket.
+      this.ctx.storage.sql.exec(
+        "insert into peers (peer, synced_version) values ('restaurant', ?)",
         order.version,
       );
       this.outbox.record(order.id, events, request.traceparent, nowMs);
@@ -156,9 +200,9 @@ export class OrderActor extends Server<Env> {
   }
 
   /** The order as `who` may see it; anyone without a right to it is told it does not exist. */
-  async view(who: Principal): Promise<Result<Order>> {
+  async view(who: Principal): Promise<Result<OrderView>> {
     if (!this.order || !canView(this.order, who)) return notFound();
-    return ok(this.order);
+    return ok(await this.viewFor(this.order, who));
   }
 
   /**
@@ -170,29 +214,142 @@ export class OrderActor extends Server<Env> {
     command: OrderCommand,
     commandId: string | null,
     traceparent: string,
-  ): Promise<Result<Order>> {
+  ): Promise<Result<OrderView>> {
     const key = commandId ? `${who.userId}:${commandId}` : null;
-    if (key) {
-      const seen = this.ctx.storage.sql
-        .exec<{ result_json: string }>("select result_json from commands where key = ?", key)
-        .toArray()[0];
-      if (seen) return JSON.parse(seen.result_json) as Result<Order>;
-    }
+    const seen = key ? this.rememberedAnswer(key) : null;
+    if (seen) return seen.ok ? ok(await this.viewFor(seen.value, who)) : seen;
     if (!this.order || !canView(this.order, who)) return notFound();
     const result = this.apply(command, actorOf(who), traceparent, key);
+    if (!result.ok) return result;
+    await this.afterChange(result.value);
+    return ok(await this.viewFor(result.value, who));
+  }
+
+  /**
+   * The compare-and-set at the heart of dispatch: the first driver to accept gets the order; any
+   * other is told it is taken. Asking again for the driver who has it answers yes again.
+   */
+  async assignDriver(driverId: string, offerId: string): Promise<Result<Order>> {
+    const order = this.order;
+    if (!order) return notFound();
+    if (order.driverId === driverId) return ok(order);
+    if (order.driverId !== null || order.driverStage !== "unassigned") {
+      return fail("offer.taken", "another courier has this order");
+    }
+    const result = this.apply(
+      { type: "assign_driver", driverId },
+      { role: "system" },
+      traceparentFrom(null),
+      `offer:${offerId}:${driverId}`,
+    );
+    if (!result.ok)
+      return result.error.code === "order.illegal_transition"
+        ? fail("offer.taken", "this order no longer needs a courier")
+        : result;
+    await this.afterChange(result.value);
+    return result;
+  }
+
+  /**
+   * A courier's step, checked against the world: arriving and picking up only near the
+   * restaurant, delivering only with the customer's code, which has a limited number of tries.
+   */
+  async driverStep(
+    driverId: string,
+    step: DriverStep,
+    commandId: string,
+    position: Position | null,
+  ): Promise<Result<Order>> {
+    const key = `${driverId}:${commandId}`;
+    const seen = this.rememberedAnswer(key);
+    if (seen) return seen;
+    const order = this.order;
+    if (!order || order.driverId !== driverId) return notFound();
+    const nowMs = this.clock();
+    if (step.type === "driver_arrived_at_restaurant" || step.type === "pick_up") {
+      const at = position ?? this.tracking?.position ?? null;
+      const fresh = at !== null && nowMs - Date.parse(at.at) <= POSITION_FRESH_MS;
+      if (!at || !fresh || distanceM(at, order.restaurant.location) > GEOFENCE_M) {
+        return fail(
+          "order.not_at_restaurant",
+          `be within ${GEOFENCE_M} m of the restaurant first`,
+          {
+            distanceM: at ? Math.round(distanceM(at, order.restaurant.location)) : null,
+          },
+        );
+      }
+    }
+    if (step.type === "deliver") {
+      const check = await this.checkCode(order, step.code);
+      if (!check.ok) return check;
+    }
+    const command: OrderCommand =
+      step.type === "deliver" ? { type: "deliver", driverId } : { type: step.type, driverId };
+    const result = this.apply(
+      command,
+      { role: "driver", userId: driverId },
+      traceparentFrom(null),
+      key,
+    );
     if (result.ok) await this.afterChange(result.value);
     return result;
   }
 
-  /** For the driver and dispatch issue: the facts a peer needs without a principal check. */
+  /**
+   * Where the assigned courier is. Customers see it at most once a second (the latest position
+   * wins), with both ETAs recomputed; the kitchen sees the ETA to pickup.
+   */
+  async track(driverId: string, position: Position): Promise<void> {
+    const order = this.order;
+    if (!order || order.driverId !== driverId) return;
+    if (
+      order.status !== "accepted" &&
+      order.status !== "preparing" &&
+      order.status !== "ready" &&
+      order.status !== "picked_up"
+    )
+      return;
+    const nowMs = this.clock();
+    this.tracking = { driverId, position, ...trackingEtas(order, position, nowMs) };
+    this.ctx.storage.sql.exec(
+      "insert into tracking (id, tracking_json) values (1, ?) on conflict (id) do update set tracking_json = excluded.tracking_json",
+      JSON.stringify(this.tracking),
+    );
+    if (nowMs - this.trackingSentAtMs >= TRACKING_BROADCAST_MS) {
+      this.sendTracking(nowMs);
+    } else if (!this.timers.has(TRACKING_TIMER)) {
+      this.timers.set(TRACKING_TIMER, this.trackingSentAtMs + TRACKING_BROADCAST_MS);
+      await this.timers.arm();
+    }
+    if (this.tracking.pickupEta && nowMs - this.kitchenEtaSentAtMs >= KITCHEN_ETA_MS) {
+      this.kitchenEtaSentAtMs = nowMs;
+      this.ctx.waitUntil(
+        this.env.RestaurantActor.getByName(order.restaurant.id)
+          .driverEta(order.id, this.tracking.pickupEta)
+          .catch(() => {}),
+      );
+    }
+  }
+
+  /** The zone found no courier in time: the order is cancelled and its money released. */
+  async giveUpDispatch(): Promise<Result<Order>> {
+    const result = this.apply(
+      { type: "give_up_dispatch" },
+      { role: "system" },
+      traceparentFrom(null),
+      "dispatch:give-up",
+    );
+    if (result.ok) await this.afterChange(result.value);
+    return result;
+  }
+
+  /** What other actors read: the order itself, without a principal check. */
   async snapshot(): Promise<Order | null> {
     return this.order;
   }
 
   /** What is still waiting to reach the bridge: for operators and tests. */
-  async pendingEvents(): Promise<
-    Array<{ eventId: string; type: string; attempts: number; lastError: string | null }>
-  > {
+  async pendingEvents() {
     return this.outbox.store.list(1_000);
   }
 
@@ -200,9 +357,13 @@ export class OrderActor extends Server<Env> {
     for (const name of this.timers.takeDue(this.clock())) {
       if (name === ACCEPT_TIMER) await this.expire();
       else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
-      else if (name === RESTAURANT_SYNC_TIMER) await this.syncRestaurant();
+      else if (name === PEERS_TIMER) await this.syncPeers();
+      else if (name === TRACKING_TIMER) this.sendTracking(this.clock());
     }
-    this.pruneCommands(this.clock());
+    this.ctx.storage.sql.exec(
+      "delete from commands where at < ?",
+      this.clock() - COMMAND_MEMORY_MS,
+    );
     await this.timers.arm();
   }
 
@@ -217,25 +378,35 @@ export class OrderActor extends Server<Env> {
       return;
     }
     connection.setState({ principal: who });
-    send<OrderServerMessage>(connection, { type: "snapshot", order: this.order });
+    send<OrderServerMessage>(connection, {
+      type: "snapshot",
+      order: await this.viewFor(this.order, who),
+    });
   }
 
-  override async onMessage(connection: Connection, raw: WSMessage): Promise<void> {
+  override async onMessage(
+    connection: Connection<{ principal: Principal }>,
+    raw: WSMessage,
+  ): Promise<void> {
     const message = parseFrame(raw, OrderClientMessage);
     if (!message.ok) {
       send<OrderServerMessage>(connection, { type: "error", error: message.error });
       return;
     }
+    const who = connection.state?.principal;
     if (message.value.type === "ping") send<OrderServerMessage>(connection, { type: "pong" });
-    else if (this.order)
-      send<OrderServerMessage>(connection, { type: "snapshot", order: this.order });
+    else if (this.order && who)
+      send<OrderServerMessage>(connection, {
+        type: "snapshot",
+        order: await this.viewFor(this.order, who),
+      });
   }
 
   /** The restaurant did not answer before `acceptBy`: the order is cancelled. */
   private async expire(): Promise<void> {
     if (this.order?.status !== "placed") return;
     const result = this.apply({ type: "expire" }, { role: "system" }, traceparentFrom(null), null);
-    if (result.ok) await this.afterChange(result.value, false);
+    if (result.ok) await this.afterChange(result.value);
   }
 
   /** Decides and commits one change; the one write path for every command. */
@@ -258,7 +429,7 @@ export class OrderActor extends Server<Env> {
         );
         this.outbox.record(decision.order.id, decision.events, traceparent, nowMs);
         if (decision.order.status !== "placed") this.timers.clear(ACCEPT_TIMER);
-        this.timers.set(RESTAURANT_SYNC_TIMER, nowMs);
+        this.timers.set(PEERS_TIMER, nowMs);
       }
       if (commandKey) {
         this.ctx.storage.sql.exec(
@@ -269,12 +440,15 @@ export class OrderActor extends Server<Env> {
         );
       }
     });
-    if (decision.ok) this.order = decision.order;
+    if (decision.ok) {
+      this.order = decision.order;
+      if (decision.order.driverId === null && this.tracking) this.clearTracking();
+    }
     return result;
   }
 
-  /** After a committed change: tell the watchers, then the restaurant, then re-arm. */
-  private async afterChange(order: Order, arm = true): Promise<void> {
+  /** After a committed change: tell the watchers, then the peers, then re-arm. */
+  private async afterChange(order: Order): Promise<void> {
     const event = order.timeline.at(-1)?.type ?? "updated";
     for (const connection of this.getConnections<{ principal: Principal }>()) {
       const who = connection.state?.principal;
@@ -282,43 +456,162 @@ export class OrderActor extends Server<Env> {
         connection.close(4404, "not found");
         continue;
       }
-      send<OrderServerMessage>(connection, { type: "updated", event, order });
+      send<OrderServerMessage>(connection, {
+        type: "updated",
+        event,
+        order: await this.viewFor(order, who),
+      });
     }
-    await this.syncRestaurant();
-    if (arm) await this.timers.arm();
+    await this.syncPeers();
+    await this.timers.arm();
   }
 
   /**
-   * Brings the restaurant's ticket up to the order's version. Latest state wins, so a missed
-   * update is repaired by the next one or by the retry timer; the restaurant ignores stale ones.
+   * Everyone else who keeps a view of this order: the restaurant's board, the zone that finds it
+   * a courier, and every courier it has had (a courier it no longer has must drop the job).
    */
-  private async syncRestaurant(): Promise<void> {
+  private peersOf(order: Order): Peer[] {
+    const peers: Peer[] = [
+      {
+        key: "restaurant",
+        push: (o) => this.env.RestaurantActor.getByName(o.restaurant.id).ticketChanged(ticketOf(o)),
+      },
+    ];
+    if (order.readyBy !== null) {
+      peers.push({
+        key: "zone",
+        push: (o) =>
+          this.env.ZoneActor.getByName(zoneOf(o.restaurant.location)).orderChanged(
+            o.id,
+            dispatchRequestOf(o),
+            o.version,
+          ),
+      });
+    }
+    for (const driverId of this.driversOf(order)) {
+      peers.push({
+        key: `driver:${driverId}`,
+        push: (o) => this.env.DriverActor.getByName(driverId).jobChanged(jobOf(o)),
+      });
+    }
+    return peers;
+  }
+
+  /**
+   * Brings every peer up to the order's version. Latest state wins, so a missed update is
+   * repaired by the next one or by the retry timer; peers ignore versions they have seen.
+   */
+  private async syncPeers(): Promise<void> {
     const order = this.order;
     if (!order) return;
-    const synced = this.ctx.storage.sql
-      .exec<{ v: number }>("select restaurant_synced_version as v from state")
-      .one().v;
-    if (synced >= order.version) {
-      this.timers.clear(RESTAURANT_SYNC_TIMER);
-      return;
-    }
-    try {
-      await this.env.RestaurantActor.getByName(order.restaurant.id).ticketChanged(ticketOf(order));
-      this.ctx.storage.sql.exec(
-        "update state set restaurant_synced_version = max(restaurant_synced_version, ?) where id = 1",
-        order.version,
-      );
-      this.timers.clear(RESTAURANT_SYNC_TIMER);
-    } catch (error) {
-      console.warn(
-        JSON.stringify({ msg: "restaurant sync failed", orderId: order.id, error: String(error) }),
-      );
-      this.timers.set(RESTAURANT_SYNC_TIMER, this.clock() + PEER_RETRY_MS);
+    const synced = new Map(
+      this.ctx.storage.sql
+        .exec<{ peer: string; synced_version: number }>("select peer, synced_version from peers")
+        .toArray()
+        .map((row) => [row.peer, row.synced_version]),
+    );
+    let failed = false;
+    await Promise.all(
+      this.peersOf(order)
+        .filter((peer) => (synced.get(peer.key) ?? 0) < order.version)
+        .map(async (peer) => {
+          try {
+            await peer.push(order);
+            this.ctx.storage.sql.exec(
+              "insert into peers (peer, synced_version) values (?, ?) on conflict (peer) do update set synced_version = max(synced_version, excluded.synced_version)",
+              peer.key,
+              order.version,
+            );
+          } catch (error) {
+            failed = true;
+            console.warn(
+              JSON.stringify({
+                msg: "peer sync failed",
+                orderId: order.id,
+                peer: peer.key,
+                error: String(error),
+              }),
+            );
+          }
+        }),
+    );
+    if (failed) this.timers.set(PEERS_TIMER, this.clock() + PEER_RETRY_MS);
+    else this.timers.clear(PEERS_TIMER);
+  }
+
+  private sendTracking(nowMs: number): void {
+    const order = this.order;
+    const tracking = this.tracking;
+    if (!order || !tracking) return;
+    this.trackingSentAtMs = nowMs;
+    for (const connection of this.getConnections<{ principal: Principal }>()) {
+      const who = connection.state?.principal;
+      if (who && canView(order, who))
+        send<OrderServerMessage>(connection, { type: "tracking", tracking });
     }
   }
 
-  private pruneCommands(nowMs: number): void {
-    this.ctx.storage.sql.exec("delete from commands where at < ?", nowMs - COMMAND_MEMORY_MS);
+  private clearTracking(): void {
+    this.tracking = null;
+    this.ctx.storage.sql.exec("delete from tracking");
+  }
+
+  private async viewFor(order: Order, who: Principal): Promise<OrderView> {
+    const isCustomer = who.role === "customer" && who.userId === order.customerId;
+    const live =
+      order.status === "accepted" ||
+      order.status === "preparing" ||
+      order.status === "ready" ||
+      order.status === "picked_up";
+    return {
+      ...order,
+      tracking: live ? this.tracking : null,
+      deliveryCode:
+        isCustomer && order.status !== "delivered" ? await this.codeFor(order.id) : null,
+    };
+  }
+
+  private async codeFor(orderId: string): Promise<string> {
+    this.deliveryCode ??= await deliveryCodeFor(readConfig(this.env).jwtSecret, orderId);
+    return this.deliveryCode;
+  }
+
+  /** Checks the customer's code; every wrong try counts, and too many lock delivery by code. */
+  private async checkCode(order: Order, code: string): Promise<Result<null>> {
+    const row = this.ctx.storage.sql
+      .exec<{ code_hash: string; code_attempts: number }>(
+        "select code_hash, code_attempts from state",
+      )
+      .one();
+    if (row.code_attempts >= DELIVERY_CODE_ATTEMPTS_MAX) {
+      return fail(
+        "order.delivery_code_locked",
+        "too many wrong codes: ask support to confirm this delivery",
+      );
+    }
+    if ((await hashDeliveryCode(order.id, code)) === row.code_hash) return ok(null);
+    this.ctx.storage.sql.exec("update state set code_attempts = code_attempts + 1 where id = 1");
+    const left = DELIVERY_CODE_ATTEMPTS_MAX - row.code_attempts - 1;
+    return fail("order.delivery_code_wrong", `that code is not this order's; ${left} tries left`, {
+      attemptsLeft: left,
+    });
+  }
+
+  /** Every courier the order has had: the current one, and each one already told about it. */
+  private driversOf(order: Order): string[] {
+    const ids = new Set<string>(order.driverId ? [order.driverId] : []);
+    const rows = this.ctx.storage.sql
+      .exec<{ peer: string }>("select peer from peers where peer like 'driver:%'")
+      .toArray();
+    for (const row of rows) ids.add(row.peer.slice("driver:".length));
+    return [...ids];
+  }
+
+  private rememberedAnswer(key: string): Result<Order> | null {
+    const row = this.ctx.storage.sql
+      .exec<{ result_json: string }>("select result_json from commands where key = ?", key)
+      .toArray()[0];
+    return row ? (JSON.parse(row.result_json) as Result<Order>) : null;
   }
 }
 

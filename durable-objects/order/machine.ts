@@ -127,6 +127,8 @@ export type PlaceInput = {
   deliveryAddress: DeliveryAddress;
   prepMinutes: number;
   acceptTimeoutMs: number;
+  /** The delivery time promised at checkout, if one was quoted. */
+  promisedBy?: string | null;
 };
 
 /** The order as it is born: placed, with its first timeline entry and its OrderPlaced event. */
@@ -146,6 +148,7 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
     prepMinutes: input.prepMinutes,
     acceptBy: iso(nowMs + input.acceptTimeoutMs),
     readyBy: null,
+    promisedBy: input.promisedBy ?? null,
     cancelReason: null,
     rejectReason: null,
     placedAt: at,

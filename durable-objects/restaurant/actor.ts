@@ -115,18 +115,31 @@ export class RestaurantActor extends Server<Env> {
       config.restaurantMissedTicketsMax,
       new Date(nowMs).toISOString(),
     );
+    const merged: Ticket = {
+      ...next,
+      pickupEta: next.driverId && previous?.driverId === next.driverId ? previous.pickupEta : null,
+    };
     this.ctx.storage.transactionSync(() => {
-      this.storeTicket(next);
+      this.storeTicket(merged);
       this.commit(change, nowMs);
     });
     await this.timers.arm();
-    this.broadcastToStaff({ type: "ticket.updated", ticket: next });
+    this.broadcastToStaff({ type: "ticket.updated", ticket: merged });
     if (change.why)
       this.broadcastToStaff({
         type: "kitchen",
         kitchen: kitchenState(this.kitchen),
         why: change.why,
       });
+  }
+
+  /** When the courier is expected at the counter: shown on the ticket, not a new version of it. */
+  async driverEta(orderId: string, pickupEta: string): Promise<void> {
+    const ticket = this.ticket(orderId);
+    if (!ticket || !isOpen(ticket) || ticket.pickupEta === pickupEta) return;
+    const next = { ...ticket, pickupEta };
+    this.storeTicket(next);
+    this.broadcastToStaff({ type: "ticket.updated", ticket: next });
   }
 
   /** The kitchen's state and open tickets, for whoever may see them. */

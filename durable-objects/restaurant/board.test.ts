@@ -20,6 +20,7 @@ function ticket(partial: Partial<Ticket> = {}): Ticket {
     prepMinutes: 15,
     readyBy: null,
     driverId: null,
+    pickupEta: null,
     version: 1,
     ...partial,
   };

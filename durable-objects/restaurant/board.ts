@@ -64,6 +64,7 @@ export function ticketOf(order: Order): Ticket {
     prepMinutes: order.prepMinutes,
     readyBy: order.readyBy,
     driverId: order.driverId,
+    pickupEta: null,
     version: order.version,
   };
 }

@@ -58,6 +58,7 @@ describe("createBridgeApp", () => {
         count: 3,
         deadLettered: 1,
         durationMs: expect.any(Number),
+        traceIds: ["0af7651916cd43dd8448eb211c80319c"],
       },
     ]);
   });

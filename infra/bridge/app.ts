@@ -15,6 +15,7 @@ import {
   verifyBody,
 } from "../../schema/outbox.ts";
 import type { EventBus } from "./bus.ts";
+import { traceIdsOf } from "./trace.ts";
 
 /**
  * A batch is at most OUTBOX_BATCH_MAX (100) events of a few KB each; 1 MiB leaves room for fat
@@ -36,7 +37,10 @@ export const READY_TIMEOUT_MS = 2_000;
  */
 export const PUBLISH_TIMEOUT_MS = 8_000;
 
-/** One line per batch, for the operator: what came in, how long it took, what was set aside. */
+/**
+ * One line per batch, for the operator: what came in, how long it took, what was set aside, and
+ * the trace ids of its events (a few at most; see trace.ts) to follow it across services.
+ */
 export type BatchLog =
   | {
       outcome: "accepted";
@@ -44,8 +48,16 @@ export type BatchLog =
       count: number;
       deadLettered: number;
       durationMs: number;
+      traceIds: string[];
     }
-  | { outcome: "unavailable"; source: string; count: number; durationMs: number; error: string };
+  | {
+      outcome: "unavailable";
+      source: string;
+      count: number;
+      durationMs: number;
+      error: string;
+      traceIds: string[];
+    };
 
 export type BridgeDeps = {
   bus: EventBus;
@@ -56,6 +68,8 @@ export type BridgeDeps = {
   /** Wall-clock milliseconds: signature freshness is judged by the bridge's own clock. */
   nowMs(): number;
   onBatch?(entry: BatchLog): void;
+  /** Serves GET /metrics (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Overrides of the time limits above (tests shorten them). */
   limits?: { readyTimeoutMs?: number; publishTimeoutMs?: number };
 };
@@ -105,12 +119,20 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get("/metrics", async (c) => {
+      const { contentType, body } = await metrics();
+      return c.body(body, 200, { "content-type": contentType });
+    });
+  }
+
   app.get("/readyz", async (c) => {
     try {
       await within(deps.ready(), readyTimeoutMs, "readiness check");
       return c.json({ ok: true });
     } catch (error) {
-      return refuse(c, "unavailable", "the bridge cannot reach its database", {
+      return refuse(c, "unavailable", "the bridge cannot reach its database or Kafka", {
         reason: messageOf(error),
       });
     }
@@ -172,6 +194,7 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
           count: batch.events.length,
           durationMs: deps.nowMs() - startedMs,
           error: messageOf(error),
+          traceIds: traceIdsOf(batch.events),
         });
         // Nothing is acknowledged: the actor keeps the whole batch and retries with backoff.
         return refuse(c, "unavailable", "events could not be stored; retry later");
@@ -182,6 +205,7 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
         count: batch.events.length,
         deadLettered: deadLettered.length,
         durationMs: deps.nowMs() - startedMs,
+        traceIds: traceIdsOf(batch.events),
       });
       // Dead-lettered events are acknowledged too: they are durable in dead_letters, and holding
       // them back would only have the actor resend a poison event forever.

@@ -18,6 +18,11 @@ export type ConsumeContext = {
 export type ApplyReport = {
   /** Ids of events it set aside in dead letters instead of applying. */
   deadLettered: string[];
+  /**
+   * Why, by event id. A bus that forwards dead letters (Kafka's `<topic>.dlq`) puts the reason in
+   * a header, so whoever reads the dead-letter topic sees it without the database.
+   */
+  reasons?: Readonly<Record<string, string>>;
 };
 
 /**

@@ -60,3 +60,68 @@ describe("readBridgeConfig", () => {
     expect(readBridgeConfig(env)).toEqual({ ok: false, errors: [message] });
   });
 });
+
+describe("readBridgeConfig with Kafka", () => {
+  const base = { DATABASE_URL: "postgres://db/dizh", OUTBOX_SECRET: secret };
+
+  it("leaves Kafka out without KAFKA_BROKERS: the in-process bus", () => {
+    const read = readBridgeConfig(base);
+
+    expect(read.ok && read.config.kafka).toBeUndefined();
+  });
+
+  it("reads the brokers, with defaults for the rest", () => {
+    expect(readBridgeConfig({ ...base, KAFKA_BROKERS: "k1:9092, k2:9092" })).toMatchObject({
+      ok: true,
+      config: {
+        kafka: {
+          brokers: ["k1:9092", "k2:9092"],
+          clientId: "dizh-bridge",
+          topicPrefix: "",
+          sessionTimeoutMs: 10_000,
+          mode: "all",
+        },
+      },
+    });
+  });
+
+  it("reads a prefix, a session timeout and a mode", () => {
+    const read = readBridgeConfig({
+      ...base,
+      KAFKA_BROKERS: "127.0.0.1:9092",
+      KAFKA_TOPIC_PREFIX: "staging.",
+      KAFKA_SESSION_TIMEOUT_MS: "6000",
+      BRIDGE_MODE: "consume",
+    });
+
+    expect(read).toMatchObject({
+      ok: true,
+      config: { kafka: { topicPrefix: "staging.", sessionTimeoutMs: 6000, mode: "consume" } },
+    });
+  });
+
+  it.each([
+    ["a broker without a port", { KAFKA_BROKERS: "kafka" }, "KAFKA_BROKERS must be host:port"],
+    [
+      "a prefix with a space",
+      { KAFKA_BROKERS: "k:9092", KAFKA_TOPIC_PREFIX: "a b" },
+      "KAFKA_TOPIC_PREFIX may hold only",
+    ],
+    [
+      "a session under a second",
+      { KAFKA_BROKERS: "k:9092", KAFKA_SESSION_TIMEOUT_MS: "10" },
+      "KAFKA_SESSION_TIMEOUT_MS must be >= 1000",
+    ],
+    ["an unknown mode", { KAFKA_BROKERS: "k:9092", BRIDGE_MODE: "both" }, "BRIDGE_MODE must be"],
+    [
+      "consume-only without Kafka",
+      { BRIDGE_MODE: "consume" },
+      "BRIDGE_MODE=consume needs KAFKA_BROKERS",
+    ],
+  ])("refuses %s, naming the field", (_, env, message) => {
+    const read = readBridgeConfig({ ...base, ...env });
+
+    expect(read.ok).toBe(false);
+    expect(read.ok ? [] : read.errors.join("\n")).toContain(message);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { BridgeMode, KafkaOptions } from "./kafka-bus.ts";
 
 /**
  * The bridge process's configuration, read from its environment and checked once at start, with
@@ -18,6 +19,37 @@ const BridgeEnv = z.object({
   OUTBOX_SECRET: z
     .string({ error: "OUTBOX_SECRET must be set" })
     .min(32, "OUTBOX_SECRET must be at least 32 characters"),
+  // Kafka, when set: host:port,host:port. Without it the bridge runs the in-process bus.
+  KAFKA_BROKERS: z
+    .string()
+    .transform((value) => value.split(",").map((broker) => broker.trim()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "KAFKA_BROKERS must be host:port[,host:port...]"),
+      ),
+    )
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default("dizh-bridge"),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, "KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_', '-'")
+    .default(""),
+  // A member silent this long is dropped and its partitions move on. Kafka's own default (45 s)
+  // leaves a crashed bridge's partitions idle for most of a minute; much shorter risks dropping a
+  // member in a long GC pause.
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce
+    .number({ error: "KAFKA_SESSION_TIMEOUT_MS must be a number" })
+    .int("KAFKA_SESSION_TIMEOUT_MS must be an integer")
+    .min(1_000, "KAFKA_SESSION_TIMEOUT_MS must be >= 1000")
+    .max(300_000, "KAFKA_SESSION_TIMEOUT_MS must be <= 300000")
+    .default(10_000),
+  // all: take batches and run the consumers; ingest: take batches only; consume: consumers only
+  // (Kubernetes scales the two apart).
+  BRIDGE_MODE: z
+    .enum(["all", "ingest", "consume"], { error: "BRIDGE_MODE must be all, ingest or consume" })
+    .default("all"),
 });
 
 export type BridgeConfig = {
@@ -26,6 +58,8 @@ export type BridgeConfig = {
   databaseUrl: string;
   wsProxy: string;
   secret: string;
+  /** Present only with KAFKA_BROKERS. */
+  kafka?: KafkaOptions;
 };
 
 export type ConfigResult = { ok: true; config: BridgeConfig } | { ok: false; errors: string[] };
@@ -36,14 +70,25 @@ export function readBridgeConfig(env: Record<string, string | undefined>): Confi
   const parsed = BridgeEnv.safeParse(present);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => i.message) };
   const e = parsed.data;
-  return {
-    ok: true,
-    config: {
-      port: e.PORT,
-      hostname: e.HOST,
-      databaseUrl: e.DATABASE_URL,
-      wsProxy: e.DB_WS_PROXY,
-      secret: e.OUTBOX_SECRET,
-    },
+  const mode: BridgeMode = e.BRIDGE_MODE;
+  if (!e.KAFKA_BROKERS && mode !== "all") {
+    return { ok: false, errors: [`BRIDGE_MODE=${mode} needs KAFKA_BROKERS`] };
+  }
+  const config: BridgeConfig = {
+    port: e.PORT,
+    hostname: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    wsProxy: e.DB_WS_PROXY,
+    secret: e.OUTBOX_SECRET,
   };
+  if (e.KAFKA_BROKERS) {
+    config.kafka = {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+      mode,
+    };
+  }
+  return { ok: true, config };
 }

@@ -3,7 +3,10 @@ import { startBridge } from "./server.ts";
 
 /**
  * The bridge as a process: `node infra/bridge/main.ts`, configured by environment (PORT, HOST,
- * DATABASE_URL, DB_WS_PROXY, OUTBOX_SECRET). Logs are JSON lines on stdout, one per batch.
+ * DATABASE_URL, DB_WS_PROXY, OUTBOX_SECRET; for Kafka KAFKA_BROKERS and the optional
+ * KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, BRIDGE_MODE). Logs are JSON lines
+ * on stdout: one per batch received, one per batch a consumer applied, each with the trace ids of
+ * its events, and the Kafka client's warnings.
  */
 
 /** A shutdown that takes longer than this is cut short; Kubernetes' own grace period is 30 s. */
@@ -26,12 +29,20 @@ const bridge = await startBridge({
   databaseUrl: config.databaseUrl,
   wsProxy: config.wsProxy,
   secret: config.secret,
+  kafka: config.kafka,
   onBatch: (entry) => log({ msg: "bridge.batch", ...entry }),
+  log,
 }).catch((error: unknown) => {
   process.stderr.write(`bridge: could not start: ${String(error)}\n`);
   process.exit(1);
 });
-log({ msg: "bridge.listening", url: bridge.url, port: bridge.port });
+log({
+  msg: "bridge.listening",
+  url: bridge.url,
+  port: bridge.port,
+  bus: config.kafka ? "kafka" : "in-process",
+  ...(config.kafka ? { brokers: config.kafka.brokers, mode: config.kafka.mode } : {}),
+});
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -227,7 +227,10 @@ export function orderHistoryConsumer(deps: OrderHistoryDeps): Consumer {
       }
 
       await deps.deadLetters(letters);
-      return { deadLettered: letters.map((letter) => letter.eventId) };
+      return {
+        deadLettered: letters.map((letter) => letter.eventId),
+        reasons: Object.fromEntries(letters.map((letter) => [letter.eventId, letter.error])),
+      };
     },
   };
 }

@@ -3,8 +3,10 @@ import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { openDb } from "../../workers/db.ts";
 import { type BatchLog, createBridgeApp } from "./app.ts";
-import { InProcessBus } from "./bus.ts";
+import { type EventBus, InProcessBus } from "./bus.ts";
 import { postgresDeadLetters } from "./dead-letters.ts";
+import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
+import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
 import { orderHistoryConsumer } from "./order-history.ts";
 
 export type BridgeOptions = {
@@ -18,32 +20,61 @@ export type BridgeOptions = {
   /** Loopback by default: locally the Worker is the only sender. Kubernetes sets 0.0.0.0. */
   hostname?: string;
   onBatch?: (entry: BatchLog) => void;
+  /** Kafka instead of the in-process bus (KAFKA_BROKERS); see kafka-bus.ts. */
+  kafka?: KafkaOptions | undefined;
+  /** Operational lines other than batches (Kafka client, consumers), as JSON-ready objects. */
+  log?: (line: Record<string, unknown>) => void;
 };
 
-export type Bridge = { port: number; url: string; close(): Promise<void> };
+export type Bridge = {
+  port: number;
+  url: string;
+  metrics: BridgeMetrics;
+  /** The Kafka bus when running on Kafka (for replays), null with the in-process bus. */
+  kafka: KafkaBus | null;
+  close(): Promise<void>;
+};
 
 /**
- * Starts the bridge with the embedded in-process bus and its consumers. One long-lived pool
- * serves every batch: the bridge is a long-running Node process (unlike a Worker, it may keep
- * sockets between requests), and a fresh pool per batch would pay a connection handshake each
- * time.
+ * Starts the bridge with its bus and consumers: the embedded in-process bus, or Kafka when
+ * `kafka` is given (then the consumers run as consumer group members, unless the mode is
+ * "ingest"). One long-lived pool serves every batch: the bridge is a long-running Node process
+ * (unlike a Worker, it may keep sockets between requests), and a fresh pool per batch would pay a
+ * connection handshake each time.
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (!options.secret) throw new Error("secret must be set");
+  const log = options.log ?? (() => {});
   const database = openDb({ databaseUrl: options.databaseUrl, wsProxy: options.wsProxy });
   const deadLetters = postgresDeadLetters(database.db);
-  const bus = new InProcessBus({ deadLetters });
-  bus.subscribe(orderHistoryConsumer({ db: database.db, deadLetters }));
+  const metrics = createBridgeMetrics();
+  const kafka = options.kafka
+    ? new KafkaBus({ options: options.kafka, deadLetters, metrics, log, nowMs: Date.now })
+    : null;
+  const bus: EventBus = kafka ?? new InProcessBus({ deadLetters });
+  if (kafka?.mode !== "ingest") {
+    // The read models this bridge keeps; more consumers (search, analytics) are added here.
+    bus.subscribe(
+      measured(orderHistoryConsumer({ db: database.db, deadLetters }), metrics, Date.now),
+    );
+  }
+  kafka?.start();
 
   let closing = false;
+  const onBatch = options.onBatch;
   const app = createBridgeApp({
     bus,
     secret: options.secret,
     ready: async () => {
       await database.db.execute(sql`select 1`);
+      await kafka?.ready();
     },
     nowMs: Date.now,
-    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    onBatch: (entry) => {
+      metrics.batchSeconds.observe({ outcome: entry.outcome }, entry.durationMs / 1000);
+      onBatch?.(entry);
+    },
+    metrics: () => metrics.render(),
   });
   // Once closing, every answer says so, so keep-alive clients let go of their connection and
   // the server can finish instead of waiting out their idle timeout.
@@ -64,6 +95,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     server.once("error", reject);
   }).catch(async (error: unknown) => {
     // Listening failed (the port is taken): leave nothing open behind.
+    await bus.close();
     await database.close();
     throw error;
   });
@@ -72,11 +104,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   return {
     port: address.port,
     url: `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${address.port}`,
+    metrics,
+    kafka,
     close() {
       closed ??= (async () => {
         closing = true;
         // Stop accepting, then wait for the requests in flight: each either acknowledges its batch
-        // or fails it, never half of one. Only then may the bus and the pool go.
+        // or fails it, never half of one. Only then may the bus go (consumers finish and commit
+        // their batches in flight and leave their groups), and the pool after it.
         await new Promise<void>((resolve, reject) =>
           server.close((error) => (error ? reject(error) : resolve())),
         );

@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+import { fetchKafka, type KafkaBroker, startKafka } from "../kafka/broker.ts";
+import { ensureTopics } from "../kafka/topics.ts";
 import { type LocalDatabase, startDatabase } from "./database.ts";
 import { spawnLogged, startWranglerDev, stopProcess, waitFor } from "./processes.ts";
 
@@ -17,6 +20,11 @@ export type StackOptions = {
   bridgePort: number;
   /** A PostgreSQL (or Neon) to use instead of the embedded PGlite. */
   databaseUrl?: string | undefined;
+  /**
+   * Kafka for the bridge instead of its in-process bus: "local" runs Apache Kafka from the jar
+   * cache (fetched once) with its data in the state dir; anything else is KAFKA_BROKERS as is.
+   */
+  kafkaBrokers?: string | undefined;
   /** Extra Worker variables, e.g. a short ORDER_ACCEPT_TIMEOUT_MS for tests. */
   vars?: Record<string, string>;
   /** Runs once the database is migrated and before the Worker starts, e.g. seeding. */
@@ -28,6 +36,8 @@ export type Stack = {
   workerUrl: string;
   bridgeUrl: string;
   database: LocalDatabase;
+  /** What the bridge was given as KAFKA_BROKERS; null with the in-process bus. */
+  kafkaBrokers: string | null;
   secrets: LocalSecrets;
   /** Stops the bridge process (its events wait in the actors' outboxes) ... */
   stopBridge(): Promise<void>;
@@ -40,7 +50,7 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-type LocalSecrets = { JWT_SECRET: string; OUTBOX_SECRET: string };
+type LocalSecrets = { JWT_SECRET: string; OUTBOX_SECRET: string; PAYMENTS_WEBHOOK_SECRET: string };
 
 /**
  * The whole platform on one machine, the way `npm start` runs it: the database (PGlite unless a
@@ -57,6 +67,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   await options.prepare?.(database);
 
+  let kafka: KafkaBroker | null = null;
+  let kafkaBrokers = options.kafkaBrokers ?? "";
+  if (kafkaBrokers === "local") {
+    try {
+      await fetchKafka({ log });
+      kafka = await startKafka({ dataDir: path.join(options.stateDir, "kafka") });
+      const admin = new Kafka({
+        clientId: "dizh-local",
+        brokers: [kafka.brokers],
+        logLevel: logLevel.WARN,
+      }).admin();
+      await admin.connect();
+      await ensureTopics(admin).finally(() => admin.disconnect());
+    } catch (error) {
+      await kafka?.stop();
+      await database.close();
+      throw error;
+    }
+    kafkaBrokers = kafka.brokers;
+  }
+
   const bridgeUrl = `http://127.0.0.1:${options.bridgePort}`;
   const workerUrl = `http://127.0.0.1:${options.workerPort}`;
   let bridge: ChildProcess | null = null;
@@ -71,6 +102,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DATABASE_URL: database.databaseUrl,
         DB_WS_PROXY: database.wsProxy,
         OUTBOX_SECRET: secrets.OUTBOX_SECRET,
+        // Always set, so a KAFKA_BROKERS=local in this process's environment never reaches it.
+        KAFKA_BROKERS: kafkaBrokers,
       },
       (line) => log(`[bridge] ${line}`),
     );
@@ -94,6 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } catch (error) {
     await stopProcess(worker);
     await stopProcess(bridge);
+    await kafka?.stop();
     await database.close();
     throw error;
   }
@@ -102,6 +136,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workerUrl,
     bridgeUrl,
     database,
+    kafkaBrokers: kafkaBrokers || null,
     secrets,
     startBridge,
     stopBridge: async () => {
@@ -116,6 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stop: async () => {
       await stopProcess(worker);
       await stopProcess(bridge);
+      await kafka?.stop();
       await database.close();
     },
   };
@@ -127,11 +163,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
  */
 function loadSecrets(stateDir: string): LocalSecrets {
   const file = path.join(stateDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as LocalSecrets;
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>)
+    : {};
+  // A state dir made before a secret existed gets the new one; the ones it has are kept.
   const secrets = {
-    JWT_SECRET: randomBytes(32).toString("hex"),
-    OUTBOX_SECRET: randomBytes(32).toString("hex"),
+    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(32).toString("hex"),
+    OUTBOX_SECRET: stored.OUTBOX_SECRET ?? randomBytes(32).toString("hex"),
+    PAYMENTS_WEBHOOK_SECRET: stored.PAYMENTS_WEBHOOK_SECRET ?? randomBytes(32).toString("hex"),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(stored).length !== Object.keys(secrets).length) {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }

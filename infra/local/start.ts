@@ -9,7 +9,9 @@ import { startStack } from "./stack.ts";
 /**
  * `npm start`: the whole platform locally, no configuration. Flags:
  *   --port 8787 --bridge-port 8788 --state-dir .dizhtime --reset (start from an empty city)
- * With DATABASE_URL set, PostgreSQL (or Neon) is used instead of the embedded PGlite.
+ *   --kafka (the bridge on a local Apache Kafka, as KAFKA_BROKERS=local does)
+ * With DATABASE_URL set, PostgreSQL (or Neon) is used instead of the embedded PGlite; with
+ * KAFKA_BROKERS set, the bridge produces to those brokers and consumes from them.
  */
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     "bridge-port": { type: "string", default: "8788" },
     "state-dir": { type: "string", default: ".dizhtime" },
     reset: { type: "boolean", default: false },
+    kafka: { type: "boolean", default: false },
   },
 });
 
@@ -29,6 +32,7 @@ const Flags = z.object({
   "bridge-port": z.coerce.number().int().min(1, "--bridge-port must be a port number").max(65535),
   "state-dir": z.string().min(1, "--state-dir must not be empty"),
   reset: z.boolean(),
+  kafka: z.boolean(),
 });
 const parsed = Flags.safeParse(values);
 if (!parsed.success) {
@@ -46,6 +50,7 @@ const stack = await startStack({
   workerPort: flags.port,
   bridgePort: flags["bridge-port"],
   databaseUrl: process.env.DATABASE_URL,
+  kafkaBrokers: flags.kafka ? "local" : process.env.KAFKA_BROKERS,
   prepare: async (database) => {
     const { db, close } = openDb(database);
     try {
@@ -62,7 +67,8 @@ DizhTime is running (${stack.database.kind}${stack.database.kind === "pglite" ? 
 
   API            ${url}/api
   API docs       ${url}/api/docs
-  Bridge         ${stack.bridgeUrl}/healthz
+  Bridge         ${stack.bridgeUrl}/healthz (metrics on /metrics)
+  Events         ${stack.kafkaBrokers ? `Kafka at ${stack.kafkaBrokers}` : "in-process bus (--kafka for Apache Kafka)"}
 
 Demo logins (every account of a role shares its password):`);
 const logins = summary?.logins ?? [];

@@ -24,6 +24,9 @@ export async function startWsProxy(options: {
   const sockets = new Set<net.Socket>();
   wss.on("connection", (ws) => {
     const tcp = net.connect(options.target.port, options.target.host);
+    // As libpq does: a driver that sends a query as several small messages must not wait on
+    // Nagle's algorithm (40 ms per query with delayed ACKs).
+    tcp.setNoDelay(true);
     sockets.add(tcp);
     pipe(ws, tcp);
     tcp.on("close", () => sockets.delete(tcp));

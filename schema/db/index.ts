@@ -1,4 +1,5 @@
 export * from "./accounts.ts";
 export * from "./catalog.ts";
+export * from "./ledger.ts";
 export * from "./orders.ts";
 export * from "./relations.ts";

@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 export const TEST_SECRETS = {
   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
   OUTBOX_SECRET: "test-outbox-secret-0123456789abcdef0123456789ab",
+  PAYMENTS_WEBHOOK_SECRET: "test-payments-webhook-secret-0123456789abcdef",
 } as const;
 
 type Services = { databaseUrl: string; dbWsProxy: string; bridgeUrl: string; databaseKind: string };

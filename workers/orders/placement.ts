@@ -1,9 +1,11 @@
+import { quoteMinutes } from "../../durable-objects/order/eta.ts";
 import type { Principal } from "../../schema/auth.ts";
 import type { Order, PlaceOrderBody, Quote, QuoteBody } from "../../schema/orders.ts";
 import { isOpenAt } from "../catalog/hours.ts";
 import { readRestaurant } from "../catalog/queries.ts";
 import type { Db } from "../db.ts";
 import { ApiError, unwrap } from "../errors.ts";
+import { zoneOf } from "../geo.ts";
 import { priceCart } from "./pricing.ts";
 
 type Deps = { db: Db; env: Env; principal: Principal; traceparent: string; nowMs: number };
@@ -31,20 +33,39 @@ async function priceFromCatalog(deps: { db: Db; nowMs: number }, cart: QuoteBody
   return { restaurant, priced };
 }
 
-/** The price of a cart and the kitchen's current estimate, without placing anything. */
+/**
+ * The price of a cart and when it would arrive, without placing anything. The delivery estimate
+ * comes from the kitchen's prep (busy mode included), the zone's courier supply right now, and
+ * the ride: the same figures placement promises, so the promise can be measured later.
+ */
 export async function quote(
   deps: { db: Db; env: Env; nowMs: number },
   cart: QuoteBody,
 ): Promise<Quote> {
   const { restaurant, priced } = await priceFromCatalog(deps, cart);
-  const kitchen = await deps.env.RestaurantActor.getByName(restaurant.id).kitchenState();
+  return quoteFor(deps.env, restaurant, priced, cart.deliveryAddress);
+}
+
+async function quoteFor(
+  env: Env,
+  restaurant: { id: string; name: string; lat: number; lng: number; prepMinutes: number },
+  priced: { lines: Quote["lines"]; pricing: Quote["pricing"] },
+  dropoff: { lat: number; lng: number },
+): Promise<Quote> {
+  const location = { lat: restaurant.lat, lng: restaurant.lng };
+  const [kitchen, supply] = await Promise.all([
+    env.RestaurantActor.getByName(restaurant.id).kitchenState(),
+    env.ZoneActor.getByName(zoneOf(location)).supply(location),
+  ]);
   if (kitchen.paused)
     throw new ApiError("order.restaurant_paused", `${restaurant.name} has paused new orders`);
+  const prepMinutes = restaurant.prepMinutes + (kitchen.busy ? kitchen.extraPrepMinutes : 0);
   return {
     restaurantId: restaurant.id,
     lines: priced.lines,
     pricing: priced.pricing,
-    prepMinutes: restaurant.prepMinutes + (kitchen.busy ? kitchen.extraPrepMinutes : 0),
+    prepMinutes,
+    etaMinutes: quoteMinutes({ ...supply, prepMinutes, restaurant: location, dropoff }),
   };
 }
 
@@ -62,8 +83,10 @@ export async function placeOrder(
   const prior = await actor.replay(requestHash);
   if (prior) return { order: unwrap(prior), created: false };
 
-  // The restaurant's actor decides on admission (paused, busy) when the order actor asks it.
   const { restaurant, priced } = await priceFromCatalog(deps, body);
+  // The kitchen's actor decides admission again when the order actor asks it; this promise is
+  // what the customer saw at checkout.
+  const promise = await quoteFor(deps.env, restaurant, priced, body.deliveryAddress);
   return unwrap(
     await actor.place({
       orderId,
@@ -79,6 +102,7 @@ export async function placeOrder(
       lines: priced.lines,
       pricing: priced.pricing,
       deliveryAddress: body.deliveryAddress,
+      promisedBy: new Date(deps.nowMs + promise.etaMinutes * 60_000).toISOString(),
       traceparent: deps.traceparent,
     }),
   );

@@ -10,15 +10,37 @@ import { body, params } from "../validate.ts";
 
 /** Whether `who` may watch `target`: asked of the actor that owns it, the one source of truth. */
 async function mayWatch(env: Env, who: Principal, target: LiveTarget): Promise<boolean> {
-  if (target.kind === "order") return (await env.OrderActor.getByName(target.id).view(who)).ok;
-  return who.role === "admin" || (who.role === "restaurant" && who.restaurantId === target.id);
+  switch (target.kind) {
+    case "order":
+      return (await env.OrderActor.getByName(target.id).view(who)).ok;
+    case "restaurant":
+      return who.role === "admin" || (who.role === "restaurant" && who.restaurantId === target.id);
+    case "driver":
+      return (await env.DriverActor.getByName(target.id).view(who)).ok;
+    case "zone":
+      return who.role === "admin";
+  }
 }
 
-function stubFor(env: Env, target: LiveTarget) {
-  return target.kind === "order"
-    ? env.OrderActor.getByName(target.id)
-    : env.RestaurantActor.getByName(target.id);
+function stubFor(env: Env, target: LiveTarget): { fetch(request: Request): Promise<Response> } {
+  switch (target.kind) {
+    case "order":
+      return env.OrderActor.getByName(target.id);
+    case "restaurant":
+      return env.RestaurantActor.getByName(target.id);
+    case "driver":
+      return env.DriverActor.getByName(target.id);
+    case "zone":
+      return env.ZoneActor.getByName(target.id);
+  }
 }
+
+const notFoundCode = {
+  order: "order.not_found",
+  restaurant: "restaurant.not_found",
+  driver: "driver.not_found",
+  zone: "not_found",
+} as const;
 
 export const liveRoutes = new Hono<AppEnv>()
   .post(
@@ -34,10 +56,7 @@ export const liveRoutes = new Hono<AppEnv>()
     async (c) => {
       const { target } = c.req.valid("json");
       if (!(await mayWatch(c.env, c.var.principal, target))) {
-        throw new ApiError(
-          target.kind === "order" ? "order.not_found" : "restaurant.not_found",
-          `no such ${target.kind}`,
-        );
+        throw new ApiError(notFoundCode[target.kind], `no such ${target.kind}`);
       }
       const { ticket, expiresAt } = await issueTicket(
         c.var.principal,

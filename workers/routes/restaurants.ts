@@ -243,7 +243,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
       await ownRestaurant(c, id);
       const change = c.req.valid("json");
       const kitchen = c.env.RestaurantActor.getByName(id);
-      let state = await kitchen.kitchenState();
+      let state: KitchenState = await kitchen.kitchenState();
       if (change.busy !== undefined || change.extraPrepMinutes !== undefined) {
         const busy = change.busy ?? state.busy;
         state = unwrap(

@@ -1,14 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
 
-/** Echoes every frame back, with the hibernation API, as the order actors use. */
+/** The two ends of a relay room (bench/dispatch): a sender's frames go to the room's receivers. */
+const RELAY_ROLES = ["send", "receive"] as const;
+
+/**
+ * Echoes every frame back, with the hibernation API, as the order actors use. A socket opened
+ * with `?relay=send` instead has its frames forwarded to every `?relay=receive` socket of the
+ * same room: the barest socket-to-socket hop a Durable Object can make, the baseline for driver
+ * fix -> customer tracking.
+ */
 export class Echo extends DurableObject {
-  override async fetch(): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
+    const role = RELAY_ROLES.find((r) => r === new URL(request.url).searchParams.get("relay"));
+    this.ctx.acceptWebSocket(server, role ? [role] : []);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (this.ctx.getTags(ws).includes("send")) {
+      for (const receiver of this.ctx.getWebSockets("receive")) receiver.send(message);
+      return;
+    }
     ws.send(message);
   }
 }

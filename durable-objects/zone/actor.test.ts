@@ -1,0 +1,466 @@
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Principal } from "../../schema/auth.ts";
+import type { DriverServerMessage, Offer } from "../../schema/dispatch.ts";
+import type { LatLng } from "../../schema/geo.ts";
+import type { OrderServerMessage } from "../../schema/sockets.ts";
+import { placement, principals } from "../../test/builders.ts";
+import { pinClock } from "../../test/edge-fixtures.ts";
+import { SocketInbox } from "../../test/socket-inbox.ts";
+import { zoneOf } from "../../workers/geo.ts";
+import type { DriverActor } from "../driver/actor.ts";
+import { deliveryCodeFor } from "../order/delivery-code.ts";
+import { PRINCIPAL_HEADER } from "../sockets.ts";
+import { defaultDispatchPolicy } from "./escalation.ts";
+
+/**
+ * Dispatch end to end inside workerd: orders, their zone and couriers, each a real actor. The
+ * order and zone clocks are pinned an hour ahead so nothing fires on its own; tests move them and
+ * run alarms. Couriers report fixes on the wall clock, as phones do.
+ */
+const T = Date.now() + 3_600_000;
+const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
+
+let spots = 0;
+
+/**
+ * A fresh spot per test, 55 km from every other, so no test's zone (or its neighbours) holds
+ * another test's couriers or orders; its zone's clock is pinned first, so every courier and
+ * order it hears of is dated on that clock.
+ */
+async function spot(): Promise<LatLng> {
+  const point = { lat: 20 + spots++ * 0.5, lng: -97.8 };
+  await pinClock(env.ZoneActor.getByName(zoneOf(point)), T);
+  return point;
+}
+
+function near(point: LatLng, northM: number): LatLng {
+  return { lat: point.lat + northM / 111_320, lng: point.lng };
+}
+
+async function onlineDriver(at: LatLng) {
+  const id = crypto.randomUUID();
+  const stub = env.DriverActor.getByName(id);
+  const who: Principal = { userId: id, role: "driver" };
+  expect((await stub.driverCommand(who, { type: "go_online", commandId: "online" })).ok).toBe(true);
+  expect((await stub.fix(who, { ...at, accuracyM: 5, at: Date.now() })).ok).toBe(true);
+  return { id, stub, who };
+}
+
+/** An order at `restaurant`, accepted with 1 minute of prep, so dispatch cannot wait. */
+async function acceptedOrder(restaurant: LatLng) {
+  const base = placement();
+  const request = placement({
+    restaurant: { ...base.restaurant, location: restaurant },
+    deliveryAddress: { ...near(restaurant, 1_500), text: "Home" },
+  });
+  const stub = env.OrderActor.getByName(request.orderId);
+  await pinClock(stub, T);
+  const placed = await stub.place(request);
+  if (!placed.ok) throw new Error(placed.error.code);
+  const staff = { ...principals.staff, restaurantId: request.restaurant.id };
+  const accepted = await stub.command(
+    staff,
+    { type: "accept", prepMinutes: 1 },
+    null,
+    request.traceparent,
+  );
+  if (!accepted.ok) throw new Error(accepted.error.code);
+  return { stub, request, zone: env.ZoneActor.getByName(zoneOf(restaurant)), staff };
+}
+
+/** Runs the zone's next round at `atMs` (a round is due one round after the order arrived). */
+async function round(zone: DurableObjectStub, atMs: number): Promise<void> {
+  await pinClock(zone, atMs + defaultDispatchPolicy.roundMs);
+  await runDurableObjectAlarm(zone);
+}
+
+async function offerOf(
+  driver: DurableObjectStub<DriverActor>,
+  who: Principal,
+): Promise<Offer | null> {
+  const view = await driver.view(who);
+  return view.ok ? view.value.offer : null;
+}
+
+async function socket<M>(stub: DurableObjectStub, who: Principal) {
+  const response = await stub.fetch("http://actor/", {
+    headers: { upgrade: "websocket", [PRINCIPAL_HEADER]: JSON.stringify(who) },
+  });
+  const ws = response.webSocket!;
+  ws.accept();
+  return { ws, inbox: new SocketInbox<M>(ws) };
+}
+
+describe("dispatch", () => {
+  it("offers an accepted order to the nearest available courier", async () => {
+    const restaurant = await spot();
+    const nearest = await onlineDriver(near(restaurant, 200));
+    const farther = await onlineDriver(near(restaurant, 1_200));
+    const { zone, request } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(nearest.stub, nearest.who);
+    expect(offer?.orderIds).toEqual([request.orderId]);
+    expect(offer?.earningsCents).toBe(request.pricing.deliveryFeeCents + request.pricing.tipCents);
+    expect(await offerOf(farther.stub, farther.who)).toBeNull();
+  });
+
+  it("assigns exactly one courier when several accept the same order at once", async () => {
+    const restaurant = await spot();
+    const { stub: order, request } = await acceptedOrder(restaurant);
+    const drivers = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => onlineDriver(near(restaurant, 100 + i * 50))),
+    );
+    const offers = drivers.map(
+      (_d): Offer => ({
+        offerId: crypto.randomUUID(),
+        zone: zoneOf(restaurant),
+        orderIds: [request.orderId],
+        restaurant: request.restaurant,
+        dropoffs: [
+          { orderId: request.orderId, lat: 30.27, lng: -97.74, text: "Home", customerName: "Ada" },
+        ],
+        earningsCents: 500,
+        readyBy: new Date(Date.now() + 60_000).toISOString(),
+        pickupEta: new Date(Date.now() + 60_000).toISOString(),
+        expiresAt: new Date(Date.now() + 30_000).toISOString(),
+      }),
+    );
+    await Promise.all(drivers.map((d, i) => d.stub.offer(offers[i]!)));
+    const answers = await Promise.all(
+      drivers.map((d, i) =>
+        d.stub.driverCommand(d.who, {
+          type: "accept_offer",
+          commandId: "accept",
+          offerId: offers[i]!.offerId,
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok).map((a) => !a.ok && a.error.code)).toEqual([
+      "offer.taken",
+      "offer.taken",
+      "offer.taken",
+      "offer.taken",
+    ]);
+    const winner = drivers[answers.findIndex((a) => a.ok)]!;
+    const view = await order.view(principals.admin);
+    expect(view.ok && [view.value.driverId, view.value.driverStage]).toEqual([
+      winner.id,
+      "assigned",
+    ]);
+    const jobs = await Promise.all(
+      drivers.map(async (d) =>
+        (await d.stub.view(d.who)).ok
+          ? ((await d.stub.view(d.who)) as { value: { jobs: unknown[] } }).value.jobs.length
+          : -1,
+      ),
+    );
+    expect(jobs.sort()).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it("moves to the next courier when one declines", async () => {
+    const restaurant = await spot();
+    const first = await onlineDriver(near(restaurant, 150));
+    const second = await onlineDriver(near(restaurant, 600));
+    const { zone, request } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(first.stub, first.who);
+    expect(offer?.orderIds).toEqual([request.orderId]);
+    expect(
+      (
+        await first.stub.driverCommand(first.who, {
+          type: "decline_offer",
+          commandId: "no",
+          offerId: offer!.offerId,
+        })
+      ).ok,
+    ).toBe(true);
+    await round(zone, T + 1_000);
+    expect((await offerOf(second.stub, second.who))?.orderIds).toEqual([request.orderId]);
+    expect(await offerOf(first.stub, first.who)).toBeNull();
+  });
+
+  it("lets an unanswered offer expire, and offers the order again", async () => {
+    const restaurant = await spot();
+    const sleepy = await onlineDriver(near(restaurant, 150));
+    const { zone, request } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(sleepy.stub, sleepy.who);
+    expect(offer).not.toBeNull();
+    const phone = await socket<DriverServerMessage>(sleepy.stub, sleepy.who);
+    await phone.inbox.next((m) => m.type === "state");
+    await pinClock(sleepy.stub, Date.parse(offer!.expiresAt));
+    await runDurableObjectAlarm(sleepy.stub);
+    const closed = await phone.inbox.next<Extract<DriverServerMessage, { type: "offer_closed" }>>(
+      (m) => m.type === "offer_closed",
+    );
+    expect(closed.why).toBe("expired");
+    const awake = await onlineDriver(near(restaurant, 400));
+    await round(zone, T + 40_000);
+    expect((await offerOf(awake.stub, awake.who))?.orderIds).toEqual([request.orderId]);
+  });
+
+  it("keeps a courier's job across a disconnect and a restart", async () => {
+    const restaurant = await spot();
+    const courier = await onlineDriver(near(restaurant, 100));
+    const { zone, request } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(courier.stub, courier.who);
+    expect(
+      (
+        await courier.stub.driverCommand(courier.who, {
+          type: "accept_offer",
+          commandId: "a",
+          offerId: offer!.offerId,
+        })
+      ).ok,
+    ).toBe(true);
+    const first = await socket<DriverServerMessage>(courier.stub, courier.who);
+    const state = await first.inbox.next<Extract<DriverServerMessage, { type: "state" }>>(
+      (m) => m.type === "state",
+    );
+    expect(state.driver.jobs.map((j) => j.orderId)).toEqual([request.orderId]);
+    first.ws.close();
+    await evictDurableObject(courier.stub);
+    const again = await socket<DriverServerMessage>(courier.stub, courier.who);
+    const restored = await again.inbox.next<Extract<DriverServerMessage, { type: "state" }>>(
+      (m) => m.type === "state",
+    );
+    expect(restored.driver.jobs.map((j) => [j.orderId, j.driverStage])).toEqual([
+      [request.orderId, "assigned"],
+    ]);
+  });
+
+  it("hands a courier over from one zone to the next, never in both", async () => {
+    const start = await spot();
+    const courier = await onlineDriver(start);
+    const from = env.ZoneActor.getByName(zoneOf(start));
+    let target = start;
+    for (let northM = 500; zoneOf(target) === zoneOf(start); northM += 500)
+      target = near(start, northM);
+    // Ride there in plausible steps: 15 m/s, a fix every 10 s.
+    let at = start;
+    let fixAt = Date.now();
+    while (zoneOf(at) === zoneOf(start)) {
+      at = near(at, 150);
+      fixAt += 10_000;
+      await pinClock(courier.stub, fixAt);
+      expect((await courier.stub.fix(courier.who, { ...at, accuracyM: 5, at: fixAt })).ok).toBe(
+        true,
+      );
+    }
+    const to = env.ZoneActor.getByName(zoneOf(at));
+    expect((await from.view()).drivers.map((d) => d.driverId)).not.toContain(courier.id);
+    expect((await to.view()).drivers.map((d) => d.driverId)).toContain(courier.id);
+  });
+
+  it("widens the search, then alerts admins, then cancels an order nobody can take", async () => {
+    const restaurant = await spot();
+    const { zone, stub: order } = await acceptedOrder(restaurant);
+    const policy = defaultDispatchPolicy;
+    await round(zone, T + policy.widenAfterMs);
+    expect((await zone.view()).orders[0]?.escalation).toBe("widened");
+    expect((await zone.pendingEvents()).map((e) => e.type)).toContain("DispatchEscalated");
+    await round(zone, T + policy.alertAfterMs);
+    expect((await zone.view()).orders[0]?.escalation).toBe("alerted");
+    await round(zone, T + policy.giveUpAfterMs);
+    const view = await order.view(principals.admin);
+    expect(view.ok && [view.value.status, view.value.cancelReason]).toEqual([
+      "cancelled",
+      "no_driver",
+    ]);
+    expect((await zone.view()).orders).toEqual([]);
+  });
+});
+
+describe("on the job", () => {
+  async function assigned() {
+    const restaurant = await spot();
+    const courier = await onlineDriver(near(restaurant, 100));
+    const order = await acceptedOrder(restaurant);
+    await round(order.zone, T);
+    const offer = await offerOf(courier.stub, courier.who);
+    expect(
+      (
+        await courier.stub.driverCommand(courier.who, {
+          type: "accept_offer",
+          commandId: "a",
+          offerId: offer!.offerId,
+        })
+      ).ok,
+    ).toBe(true);
+    return { restaurant, courier, ...order };
+  }
+
+  it("shows the customer the courier moving, with ETAs, latest position winning", async () => {
+    const { courier, stub: order, request, restaurant } = await assigned();
+    const watch = await socket<OrderServerMessage>(order, principals.customer);
+    await watch.inbox.next((m) => m.type === "snapshot");
+    await pinClock(order, T + 2_000);
+    const fixAt = Date.now() + 20_000;
+    await pinClock(courier.stub, fixAt);
+    expect(
+      (await courier.stub.fix(courier.who, { ...near(restaurant, 60), accuracyM: 5, at: fixAt }))
+        .ok,
+    ).toBe(true);
+    const seen = await watch.inbox.next<Extract<OrderServerMessage, { type: "tracking" }>>(
+      (m) => m.type === "tracking",
+    );
+    expect(seen.tracking.driverId).toBe(courier.id);
+    expect(seen.tracking.pickupEta).not.toBeNull();
+    expect(Date.parse(seen.tracking.dropoffEta)).toBeGreaterThan(
+      Date.parse(seen.tracking.pickupEta!),
+    );
+    const view = await order.view(principals.customer);
+    expect(view.ok && view.value.tracking?.position.lat).toBeCloseTo(near(restaurant, 60).lat, 6);
+    expect(view.ok && view.value.id).toBe(request.orderId);
+  });
+
+  it("accepts arrival only near the restaurant", async () => {
+    const restaurant = await spot();
+    const courier = await onlineDriver(near(restaurant, 600));
+    const { zone, stub: order, request } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(courier.stub, courier.who);
+    expect(
+      (
+        await courier.stub.driverCommand(courier.who, {
+          type: "accept_offer",
+          commandId: "a",
+          offerId: offer!.offerId,
+        })
+      ).ok,
+    ).toBe(true);
+    await pinClock(order, Date.now());
+    const tooFar = await courier.stub.driverCommand(courier.who, {
+      type: "arrived_at_restaurant",
+      commandId: "far",
+      orderId: request.orderId,
+    });
+    expect(!tooFar.ok && tooFar.error.code).toBe("order.not_at_restaurant");
+
+    // Ride in at 10 m/s, a fix every 20 s, to 50 m from the door.
+    let fixAt = Date.now();
+    for (const metres of [400, 200, 50]) {
+      fixAt += 20_000;
+      await pinClock(courier.stub, fixAt);
+      expect(
+        (
+          await courier.stub.fix(courier.who, {
+            ...near(restaurant, metres),
+            accuracyM: 5,
+            at: fixAt,
+          })
+        ).ok,
+      ).toBe(true);
+    }
+    await pinClock(order, fixAt);
+    const here = await courier.stub.driverCommand(courier.who, {
+      type: "arrived_at_restaurant",
+      commandId: "here",
+      orderId: request.orderId,
+    });
+    expect(here.ok).toBe(true);
+    expect((await order.snapshot())?.driverStage).toBe("at_restaurant");
+  });
+
+  it("delivers only with the customer's code, and locks after too many wrong ones", async () => {
+    const { courier, stub: order, staff, restaurant, request } = await assigned();
+    const trace = request.traceparent;
+    await order.command(staff, { type: "start_preparing" }, null, trace);
+    await order.command(staff, { type: "mark_ready" }, null, trace);
+    await courier.stub.fix(courier.who, {
+      ...near(restaurant, 20),
+      accuracyM: 5,
+      at: Date.now() + 1,
+    });
+    await pinClock(order, Date.now());
+    expect(
+      (
+        await courier.stub.driverCommand(courier.who, {
+          type: "arrived_at_restaurant",
+          commandId: "1",
+          orderId: request.orderId,
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      (
+        await courier.stub.driverCommand(courier.who, {
+          type: "pick_up",
+          commandId: "2",
+          orderId: request.orderId,
+        })
+      ).ok,
+    ).toBe(true);
+    const code = await deliveryCodeFor(JWT_SECRET, request.orderId);
+    const customerView = await order.view(principals.customer);
+    expect(customerView.ok && customerView.value.deliveryCode).toBe(code);
+    const staffView = await order.view(staff);
+    expect(staffView.ok && staffView.value.deliveryCode).toBeNull();
+
+    const wrong = code === "0000" ? "1111" : "0000";
+    const first = await courier.stub.driverCommand(courier.who, {
+      type: "deliver",
+      commandId: "w1",
+      orderId: request.orderId,
+      code: wrong,
+    });
+    expect(!first.ok && [first.error.code, first.error.details?.attemptsLeft]).toEqual([
+      "order.delivery_code_wrong",
+      4,
+    ]);
+    const right = await courier.stub.driverCommand(courier.who, {
+      type: "deliver",
+      commandId: "ok",
+      orderId: request.orderId,
+      code,
+    });
+    expect(right.ok).toBe(true);
+    const done = await order.view(principals.customer);
+    expect(done.ok && [done.value.status, done.value.driverStage]).toEqual(["delivered", "done"]);
+    const jobs = await courier.stub.view(courier.who);
+    expect(jobs.ok && jobs.value.jobs).toEqual([]);
+  });
+
+  it("locks delivery by code after five wrong codes", async () => {
+    const { courier, stub: order, staff, restaurant, request } = await assigned();
+    await order.command(staff, { type: "start_preparing" }, null, request.traceparent);
+    await order.command(staff, { type: "mark_ready" }, null, request.traceparent);
+    await courier.stub.fix(courier.who, {
+      ...near(restaurant, 20),
+      accuracyM: 5,
+      at: Date.now() + 1,
+    });
+    await pinClock(order, Date.now());
+    await courier.stub.driverCommand(courier.who, {
+      type: "arrived_at_restaurant",
+      commandId: "1",
+      orderId: request.orderId,
+    });
+    await courier.stub.driverCommand(courier.who, {
+      type: "pick_up",
+      commandId: "2",
+      orderId: request.orderId,
+    });
+    const code = await deliveryCodeFor(JWT_SECRET, request.orderId);
+    const wrong = code === "0000" ? "1111" : "0000";
+    for (let i = 0; i < 5; i++) {
+      await courier.stub.driverCommand(courier.who, {
+        type: "deliver",
+        commandId: `w${i}`,
+        orderId: request.orderId,
+        code: wrong,
+      });
+    }
+    const locked = await courier.stub.driverCommand(courier.who, {
+      type: "deliver",
+      commandId: "late",
+      orderId: request.orderId,
+      code,
+    });
+    expect(!locked.ok && locked.error.code).toBe("order.delivery_code_locked");
+  });
+});

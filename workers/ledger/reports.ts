@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import type { EarningsLine, EarningsQuery, PayeeRole } from "../../schema/ledger.ts";
+import { payeeAccountCode } from "./chart.ts";
+import type { Executor } from "./ledger.ts";
+
+/**
+ * What the platform owes its payees, per owner and period: restaurants' payables and drivers'
+ * earnings. Posted transfers only (a hold is not yet earned); a pending post is counted by its
+ * post, never by the hold it resolved.
+ */
+export async function earnings(
+  db: Executor,
+  query: Pick<EarningsQuery, "role" | "from" | "to" | "after" | "limit">,
+): Promise<{ lines: EarningsLine[]; nextAfter: string | null }> {
+  const code = payeeAccountCode[query.role satisfies PayeeRole];
+  const from = new Date(query.from).toISOString();
+  const to = new Date(query.to).toISOString();
+  const after = query.after ?? "00000000-0000-0000-0000-000000000000";
+  const result = await db.execute(sql`
+    select a.owner_id, a.id,
+      (a.credits_posted - a.debits_posted - a.debits_pending)::text as owed,
+      coalesce(c.earned, 0)::text as earned,
+      coalesce(d.paid_out, 0)::text as paid_out,
+      coalesce(d.other, 0)::text as other
+    from ledger_accounts a
+    left join lateral (
+      select sum(t.amount) as earned from ledger_transfers t
+      where t.credit_account_id = a.id and t.kind in ('posted', 'post_pending')
+        and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz
+    ) c on true
+    left join lateral (
+      select sum(t.amount) filter (where t.code = 'payout') as paid_out,
+        sum(t.amount) filter (where t.code <> 'payout') as other
+      from ledger_transfers t
+      where t.debit_account_id = a.id and t.kind in ('posted', 'post_pending')
+        and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz
+    ) d on true
+    where a.code = ${code} and a.owner_id > ${after}::uuid
+    order by a.owner_id
+    limit ${query.limit}`);
+  const rows = result.rows as Array<{
+    owner_id: string;
+    id: string;
+    owed: string;
+    earned: string;
+    paid_out: string;
+    other: string;
+  }>;
+  const lines = rows.map((r) => ({
+    ownerId: r.owner_id,
+    accountId: r.id,
+    earnedCents: safe(r.earned),
+    paidOutCents: safe(r.paid_out),
+    otherDebitsCents: safe(r.other),
+    owedCents: safe(r.owed),
+  }));
+  return {
+    lines,
+    nextAfter: lines.length === query.limit ? lines[lines.length - 1]!.ownerId : null,
+  };
+}
+
+function safe(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`ledger: ${text} is beyond a safe integer`);
+  return value;
+}

@@ -1,0 +1,78 @@
+import { Hono } from "hono";
+import {
+  Earnings,
+  EarningsQuery,
+  LedgerInvariants,
+  Payout,
+  PayoutBody,
+  VoidExpiredBody,
+  VoidExpiredResult,
+} from "../../schema/ledger.ts";
+import type { AppEnv } from "../app-env.ts";
+import { requireAuth } from "../auth/middleware.ts";
+import { ledgerInvariants, voidExpired } from "../ledger/ledger.ts";
+import { recordPayout } from "../ledger/payouts.ts";
+import { earnings } from "../ledger/reports.ts";
+import { doc } from "../openapi.ts";
+import { body, query } from "../validate.ts";
+
+/** The ledger as operators see it: what payees are owed, payouts, and the invariants. */
+export const ledgerRoutes = new Hono<AppEnv>()
+  .use("/admin/ledger/*", requireAuth("admin"))
+  .use("/admin/payouts", requireAuth("admin"))
+  .get(
+    "/admin/ledger/earnings",
+    doc(
+      "Drivers' earnings or restaurants' payables over a period, per owner",
+      "admin",
+      { 200: Earnings },
+      { errors: [400] },
+    ),
+    query(EarningsQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      const page = await earnings(c.var.db(), q);
+      return c.json({
+        role: q.role,
+        from: new Date(q.from).toISOString(),
+        to: new Date(q.to).toISOString(),
+        ...page,
+      } satisfies Earnings);
+    },
+  )
+  .post(
+    "/admin/payouts",
+    doc(
+      "Record a payout to a restaurant or a driver (idempotent by idempotencyKey)",
+      "admin",
+      { 201: Payout, 200: Payout },
+      { errors: [400, 404, 409] },
+    ),
+    body(PayoutBody),
+    async (c) => {
+      const { payout, created } = await recordPayout(
+        { db: c.var.db(), nowMs: Date.now(), adminId: c.var.principal.userId },
+        c.req.valid("json"),
+      );
+      return c.json(payout, created ? 201 : 200);
+    },
+  )
+  .get(
+    "/admin/ledger/invariants",
+    doc("Per currency, the sums of all debits and credits; accounts beyond their limits", "admin", {
+      200: LedgerInvariants,
+    }),
+    async (c) => c.json(await ledgerInvariants(c.var.db(), Date.now())),
+  )
+  .post(
+    "/admin/ledger/void-expired",
+    doc(
+      "Void pending transfers past their timeout, releasing their holds (a bounded sweep)",
+      "admin",
+      { 200: VoidExpiredResult },
+      { errors: [400] },
+    ),
+    body(VoidExpiredBody),
+    async (c) =>
+      c.json({ voided: await voidExpired(c.var.db(), Date.now(), c.req.valid("json").limit) }),
+  );
