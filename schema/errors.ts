@@ -50,6 +50,8 @@ export const errorStatus = {
   internal: 500,
   unavailable: 503,
   "wallet.insufficient_funds": 409,
+  "wallet.insufficient_points": 409,
+  "order.refund_exceeds_paid": 409,
   "ledger.account_not_found": 404,
   "payment.intent_not_found": 404,
   "payment.idempotency_conflict": 409,
@@ -58,6 +60,8 @@ export const errorStatus = {
   "payment.signature_invalid": 400,
   "payout.exceeds_owed": 409,
   "payout.idempotency_conflict": 409,
+  "search.cursor_invalid": 400,
+  "search.point_required": 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

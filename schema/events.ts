@@ -64,11 +64,63 @@ export const OrderEventData = z.discriminatedUnion("type", [
   orderEvent("DriverArrivedAtDropoff", DriverRef),
   orderEvent("OrderDelivered", DriverRef),
   orderEvent("OrderCancelled", { reason: CancelReason, note: z.string().optional() }),
+  orderEvent("OrderRefunded", {
+    refundId: z.uuid(),
+    amountCents: z.number().int(),
+    reason: z.string(),
+  }),
 ]);
 export type OrderEventData = z.infer<typeof OrderEventData>;
 export type OrderEventType = OrderEventData["type"];
 
+/** A catalog item as search sees it: what a diner may type or filter on. */
+export const SearchableItem = z.object({
+  id: z.uuid(),
+  name: z.string().max(200),
+  description: z.string().max(1000),
+  category: z.string().max(200),
+  priceCents: z.number().int().min(0),
+  dietaryTags: z.array(z.string().max(40)).max(20),
+  available: z.boolean(),
+});
+export type SearchableItem = z.infer<typeof SearchableItem>;
+
+/**
+ * A restaurant's whole searchable document as of one catalog change. The catalog sends the whole
+ * document every time (not a diff), so the search index is rebuilt from the newest event alone and
+ * a lost, duplicated or reordered older one cannot leave it half-updated.
+ */
+export const RestaurantDocument = z.object({
+  id: z.uuid(),
+  slug: z.string().max(100),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000),
+  cuisine: z.string().min(1).max(100),
+  priceLevel: z.number().int().min(1).max(4),
+  rating: z.number().nullable(),
+  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+  cell: z.string().max(20),
+  zone: z.string().max(20),
+  timezone: z.string().min(1).max(64),
+  openingHours: z
+    .array(
+      z.object({
+        day: z.number().int().min(0).max(6),
+        opens: z.string().regex(/^\d\d:\d\d$/),
+        closes: z.string().regex(/^\d\d:\d\d$/),
+      }),
+    )
+    .max(50),
+  prepMinutes: z.number().int(),
+  items: z.array(SearchableItem).max(1000),
+});
+export type RestaurantDocument = z.infer<typeof RestaurantDocument>;
+
 export const RestaurantEventData = z.discriminatedUnion("type", [
+  // From the catalog's Postgres outbox (catalog_outbox), numbered by its own per-restaurant
+  // sequence: the RestaurantActor numbers its kitchen events separately, so a consumer keeps one
+  // last seq per producer (see infra/bridge/search-indexer.ts).
+  z.object({ type: z.literal("RestaurantUpserted"), data: RestaurantDocument }),
   z.object({
     type: z.literal("RestaurantPaused"),
     data: z.object({

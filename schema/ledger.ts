@@ -480,6 +480,18 @@ export const EarningsQuery = z
   });
 export type EarningsQuery = z.infer<typeof EarningsQuery>;
 
+/** A payee's own statement: one period, their figures only. */
+export const OwnEarningsQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "to must be after from" })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= EARNINGS_PERIOD_MS_MAX, {
+    message: "a report spans at most 366 days",
+  });
+export type OwnEarningsQuery = z.infer<typeof OwnEarningsQuery>;
+
 export const EarningsLine = z.object({
   ownerId: z.uuid(),
   accountId: z.uuid(),

@@ -6,6 +6,10 @@ import { Latitude, LatLng, Longitude, Position } from "./geo.ts";
 export const ORDER_LINES_MAX = 50;
 export const LINE_QUANTITY_MAX = 50;
 export const TIP_CENTS_MAX = 50_000;
+/** What one loyalty point is worth at checkout, in cents. */
+export const POINT_VALUE_CENTS = 1;
+/** The most points one checkout redeems: a bound, not a business rule (the subtotal caps it). */
+export const POINTS_REDEEM_MAX = 1_000_000;
 
 export const OrderStatus = z.enum([
   "placed",
@@ -77,6 +81,11 @@ export const PlaceOrderBody = z.strictObject({
   items: z.array(CartLine).min(1).max(ORDER_LINES_MAX),
   deliveryAddress: DeliveryAddress,
   tipCents: z.number().int().min(0).max(TIP_CENTS_MAX).default(0),
+  /**
+   * Loyalty points to spend as a discount, worth POINT_VALUE_CENTS each, at most the subtotal;
+   * the wallet must hold them, or the order is refused.
+   */
+  pointsToRedeem: z.number().int().min(0).max(POINTS_REDEEM_MAX).default(0),
   /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
   idempotencyKey: z.string().min(8).max(100),
   /** A hint for the client's own check; ignored for pricing. */
@@ -114,7 +123,11 @@ export const Pricing = z.object({
   serviceFeeCents: z.number().int(),
   smallOrderFeeCents: z.number().int(),
   tipCents: z.number().int(),
+  /** Paid by the platform (promotions), e.g. for the points redeemed. */
   discountCents: z.number().int(),
+  /** Loyalty points spent on `discountCents`. */
+  pointsRedeemed: z.number().int().min(0).default(0),
+  /** What the customer's wallet pays: subtotal + fees + tip - discount. */
   totalCents: z.number().int(),
   distanceM: z.number().int(),
 });
@@ -149,6 +162,18 @@ export const TimelineEntry = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
+export const REFUND_REASON_MAX = 200;
+
+/** Money given back after delivery, from what the customer paid, never more. */
+export const Refund = z.object({
+  id: z.uuid(),
+  amountCents: z.number().int().min(1),
+  reason: z.string(),
+  at: z.iso.datetime(),
+  by: z.string(),
+});
+export type Refund = z.infer<typeof Refund>;
+
 /** The order as its owner (the OrderActor) holds it, and as every permitted party sees it. */
 export const Order = z.object({
   id: z.uuid(),
@@ -172,8 +197,29 @@ export const Order = z.object({
   updatedAt: z.iso.datetime(),
   version: z.number().int(),
   timeline: z.array(TimelineEntry),
+  refunds: z.array(Refund).default([]),
 });
 export type Order = z.infer<typeof Order>;
+
+/**
+ * Where the order's money is, as the ledger saga has it:
+ * - `held`: the total is reserved in the wallet (and the points in the points account);
+ * - `settled`: delivered, the hold posted and split between restaurant, courier and platform;
+ * - `released`: the order ended undelivered and the hold was voided;
+ * - `settling` / `releasing`: decided, and the ledger has not confirmed it yet (it is retried).
+ */
+export const PaymentState = z.enum(["held", "settling", "settled", "releasing", "released"]);
+export type PaymentState = z.infer<typeof PaymentState>;
+
+export const OrderPayment = z.object({
+  state: PaymentState,
+  heldCents: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  /** Points credited on delivery, once settled. */
+  pointsEarned: z.number().int(),
+  refundedCents: z.number().int(),
+});
+export type OrderPayment = z.infer<typeof OrderPayment>;
 
 /** The courier's live position on an order, with the ETAs recomputed from it. */
 export const Tracking = z.object({
@@ -191,6 +237,8 @@ export type Tracking = z.infer<typeof Tracking>;
 export const OrderView = Order.extend({
   tracking: Tracking.nullable(),
   deliveryCode: z.string().nullable(),
+  /** For its customer and admins; null for everyone else. */
+  payment: OrderPayment.nullable(),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
@@ -211,6 +259,13 @@ export const OrderCommand = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("expire") }),
   /** Dispatch found no driver in time; only the platform issues it. */
   z.strictObject({ type: z.literal("give_up_dispatch") }),
+  /** Money back after delivery; admins only, never more than was paid. */
+  z.strictObject({
+    type: z.literal("refund"),
+    refundId: z.uuid(),
+    amountCents: z.number().int().min(1).max(10_000_000),
+    reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
+  }),
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand["type"];
@@ -218,6 +273,11 @@ export type OrderCommandType = OrderCommand["type"];
 export const AcceptBody = z.strictObject({ prepMinutes: z.number().int().min(1).max(180) });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
 export const CancelBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
+export const RefundBody = z.strictObject({
+  amountCents: z.number().int().min(1).max(10_000_000),
+  reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
+});
+export type RefundBody = z.infer<typeof RefundBody>;
 
 export const OrderListQuery = z.strictObject({
   status: OrderStatus.optional(),

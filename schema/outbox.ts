@@ -20,8 +20,19 @@ export type OutboxBatch = z.infer<typeof OutboxBatch>;
 export const OutboxAck = z.object({ accepted: z.array(z.uuid()) });
 export type OutboxAck = z.infer<typeof OutboxAck>;
 
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const encoder = new TextEncoder();
+const encoder = new TextEncoder();
+/**
+ * Imported keys by secret: importing costs as much as signing a batch, and a process has one or
+ * two secrets (a rotation holds two), so the cache stays tiny. It holds keys, never pending
+ * promises: workerd ties a promise to the request that made it.
+ */
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keys = new Map<string, HmacKey>();
+const KEYS_MAX = 8;
+
+async function keyFor(secret: string): Promise<HmacKey> {
+  const cached = keys.get(secret);
+  if (cached) return cached;
   const key = await crypto.subtle.importKey(
     "raw",
     encoder.encode(secret),
@@ -29,6 +40,13 @@ async function hmacHex(secret: string, message: string): Promise<string> {
     false,
     ["sign"],
   );
+  if (keys.size >= KEYS_MAX) keys.clear();
+  keys.set(secret, key);
+  return key;
+}
+
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await keyFor(secret);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

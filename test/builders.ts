@@ -46,6 +46,7 @@ export function placeInput(partial: Partial<PlaceInput> = {}): PlaceInput {
       smallOrderFeeCents: 0,
       tipCents: 200,
       discountCents: 0,
+      pointsRedeemed: 0,
       totalCents: 1929,
       distanceM: 1800,
     },

@@ -3,10 +3,13 @@ import { env, exports } from "cloudflare:workers";
 import type { Session } from "../schema/auth.ts";
 import type { OpeningWindow } from "../schema/catalog.ts";
 import { users } from "../schema/db/index.ts";
+import type { TransferInput } from "../schema/ledger.ts";
 import type { PlaceOrderBody } from "../schema/orders.ts";
 import { hashPassword } from "../workers/auth/password.ts";
 import { createCategory, createItem, createRestaurant } from "../workers/catalog/menu.ts";
 import { openDb } from "../workers/db.ts";
+import { accountId, platform, pointsOf, walletOf } from "../workers/ledger/chart.ts";
+import { createTransfers, ensureAccounts } from "../workers/ledger/ledger.ts";
 
 /**
  * Builders for tests that run inside workerd against the real gateway (through `exports.default`,
@@ -66,6 +69,55 @@ export async function signUp(role: "customer" | "driver" = "customer"): Promise<
   if (reply.status !== 201)
     throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;
+}
+
+/**
+ * Credits a customer's wallet (and points) straight in the ledger, as a confirmed card top-up
+ * would: tests about orders need money to place them; the top-up path is under test elsewhere.
+ */
+export async function fund(customerId: string, cents: number, points = 0): Promise<void> {
+  const { db, close } = database();
+  try {
+    await ensureAccounts(db, [
+      walletOf(customerId),
+      pointsOf(customerId),
+      platform("provider_clearing"),
+      platform("points_liability"),
+    ]);
+    const transfers: TransferInput[] = [
+      {
+        id: crypto.randomUUID(),
+        kind: "posted",
+        code: "top_up",
+        debitAccountId: accountId(platform("provider_clearing")),
+        creditAccountId: accountId(walletOf(customerId)),
+        amount: cents,
+        currency: "USD",
+      },
+    ];
+    if (points > 0) {
+      transfers.push({
+        id: crypto.randomUUID(),
+        kind: "posted",
+        code: "points_earn",
+        debitAccountId: accountId(platform("points_liability")),
+        creditAccountId: accountId(pointsOf(customerId)),
+        amount: points,
+        currency: "PTS",
+      });
+    }
+    const outcomes = await createTransfers(db, transfers, Date.now());
+    if (outcomes.some((o) => o.result !== "ok")) throw new Error(JSON.stringify(outcomes));
+  } finally {
+    await close();
+  }
+}
+
+/** A signed-up customer with money in their wallet. */
+export async function fundedCustomer(cents = 1_000_000): Promise<Session> {
+  const session = await signUp();
+  await fund(session.user.id, cents);
+  return session;
 }
 
 /** Staff and admins are made directly in the database, then sign in through the API. */
@@ -235,6 +287,7 @@ export function cart(k: TestKitchen, partial: Partial<PlaceOrderBody> = {}): Pla
     ],
     deliveryAddress: NEARBY_ADDRESS,
     tipCents: 300,
+    pointsToRedeem: 0,
     idempotencyKey: `checkout-${unique()}`,
     ...partial,
   };

@@ -6,6 +6,7 @@ import { readConfig } from "./config.ts";
 import { type Db, openDb } from "./db.ts";
 import { ApiError, errorBody, onError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { driverRoutes } from "./routes/drivers.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
@@ -13,6 +14,7 @@ import { liveRoutes } from "./routes/live.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { paymentRoutes } from "./routes/payments.ts";
 import { restaurantRoutes } from "./routes/restaurants.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { walletRoutes } from "./routes/wallet.ts";
 import { traceparentFrom } from "./trace.ts";
 
@@ -22,6 +24,8 @@ export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
 const api = new Hono<AppEnv>()
   .route("/", authRoutes)
   .route("/", restaurantRoutes)
+  .route("/", searchRoutes)
+  .route("/", analyticsRoutes)
   .route("/", orderRoutes)
   .route("/", liveRoutes)
   .route("/", driverRoutes)

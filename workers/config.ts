@@ -24,6 +24,16 @@ const EdgeConfigSchema = z.object({
     .int()
     .min(1, "RESTAURANT_MISSED_TICKETS_MAX must be >= 1")
     .max(100, "RESTAURANT_MISSED_TICKETS_MAX must be <= 100"),
+  PLATFORM_COMMISSION_BPS: z.coerce
+    .number()
+    .int()
+    .min(0, "PLATFORM_COMMISSION_BPS must be >= 0")
+    .max(5_000, "PLATFORM_COMMISSION_BPS must be <= 5000"),
+  LOYALTY_POINTS_PER_DOLLAR: z.coerce
+    .number()
+    .int()
+    .min(0, "LOYALTY_POINTS_PER_DOLLAR must be >= 0")
+    .max(100, "LOYALTY_POINTS_PER_DOLLAR must be <= 100"),
 });
 
 export type EdgeConfig = {
@@ -36,6 +46,8 @@ export type EdgeConfig = {
   paymentsWebhookSecret: string;
   orderAcceptTimeoutMs: number;
   restaurantMissedTicketsMax: number;
+  /** How an order's money is split and rewarded (durable-objects/order/money.ts). */
+  money: { commissionBps: number; pointsPerDollar: number };
 };
 
 const cache = new WeakMap<object, EdgeConfig>();
@@ -60,6 +72,10 @@ export function readConfig(env: Env): EdgeConfig {
     paymentsWebhookSecret: c.PAYMENTS_WEBHOOK_SECRET,
     orderAcceptTimeoutMs: c.ORDER_ACCEPT_TIMEOUT_MS,
     restaurantMissedTicketsMax: c.RESTAURANT_MISSED_TICKETS_MAX,
+    money: {
+      commissionBps: c.PLATFORM_COMMISSION_BPS,
+      pointsPerDollar: c.LOYALTY_POINTS_PER_DOLLAR,
+    },
   };
   cache.set(env, config);
   return config;

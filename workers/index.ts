@@ -1,4 +1,5 @@
 import { app } from "./app.ts";
+import { appShellPath } from "./assets.ts";
 
 export { DriverActor } from "../durable-objects/driver/actor.ts";
 export { OrderActor } from "../durable-objects/order/actor.ts";
@@ -6,6 +7,15 @@ export { RateLimiter } from "../durable-objects/rate-limiter/actor.ts";
 export { RestaurantActor } from "../durable-objects/restaurant/actor.ts";
 export { ZoneActor } from "../durable-objects/zone/actor.ts";
 
+/** The apps' static files (wrangler.toml's [assets]); absent where no assets are configured. */
+type WithAssets = Env & { ASSETS?: Fetcher };
+
 export default {
-  fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  fetch(request, env, ctx) {
+    // A page of an app that is not a file (a deep link like /restaurant/menu) gets its app's
+    // index.html, and the app's router shows the page.
+    const shell = env.ASSETS ? appShellPath(request) : null;
+    if (shell && env.ASSETS) return env.ASSETS.fetch(new URL(shell, request.url));
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<WithAssets>;

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -78,6 +78,16 @@ const quiet = (line: string) => {
   }
 };
 
+/**
+ * The machine's load average: the figures are only comparable between runs on an equally busy
+ * machine (two cores here, often shared), so each run says how busy it was.
+ */
+function loadLine(): string {
+  return `load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")}`;
+}
+
 type Signed = { body: string; signature: string };
 
 async function sign(events: EventEnvelope[]): Promise<Signed> {
@@ -150,7 +160,7 @@ try {
   };
 
   console.log(
-    `bench/bridge: Apache Kafka ${kafkaVersion()} (one KRaft node, loopback), ${database.kind}, ${availableParallelism()} cores\n`,
+    `bench/bridge: Apache Kafka ${kafkaVersion()} (one KRaft node, loopback), ${database.kind}, ${availableParallelism()} cores, ${loadLine()}\n`,
   );
 
   // (a) End to end.
@@ -303,6 +313,7 @@ try {
     table(["batch", "bare kafkajs events/s", "bridge POST events/s", "bridge / bare"], rows),
   );
   console.log(`\nratio bridge / bare producer: ${ratios.map((r) => `${fmt(r, 2)}x`).join(", ")}`);
+  console.log(`machine at the end: ${loadLine()}`);
 } finally {
   for (const child of children) await stopProcess(child);
   await database?.close();

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -14,6 +14,7 @@ import type { RestaurantWithMenu } from "../../schema/catalog.ts";
 import { restaurants, users } from "../../schema/db/index.ts";
 import type { DriverClientMessage, DriverServerMessage, GpsFix } from "../../schema/dispatch.ts";
 import type { LatLng } from "../../schema/geo.ts";
+import type { SimulatorConfirmation, TopUp } from "../../schema/ledger.ts";
 import type { Order } from "../../schema/orders.ts";
 import type { OrderServerMessage } from "../../schema/sockets.ts";
 import { freePort } from "../../test/e2e/client.ts";
@@ -32,12 +33,16 @@ import { fmt, summarize, table } from "../stats.ts";
  *   tracking:  a fix sent by an order's assigned courier -> the `tracking` message carrying that
  *              position on the customer's order socket (p50, p99), against a bare Durable Object
  *              relay on the same machine in the same run: the same number of senders, each
- *              sending one frame every 2 s that the DO forwards to one receiving socket.
+ *              sending one frame every 2 s that the DO forwards to one receiving socket. The relay
+ *              runs first, on a workerd of its own, while the stack is up but idle.
  *
+ * Each customer's wallet is topped up through the API (the simulated card provider) first: placing
+ * an order holds its total. Customers, couriers and kitchen staff are bench accounts whose tokens
+ * are minted with the stack's secret, on the demo city's always-open restaurants.
  * Couriers circle the always-open restaurants at 5-12 m/s, accept every offer after a short pause,
  * then head for the pickup and keep reporting from around it, so their customers see them move.
  * Every loop is bounded in count and in time. Run: npm run bench:dispatch:live
- *   [-- --drivers 500 --orders 150 --concurrency 4 --tracking-seconds 30 --seed 1]
+ *   [-- --drivers 500 --orders 150 --concurrency 4 --tracking-seconds 20 --seed 1]
  * With DATABASE_URL set it runs on that PostgreSQL; otherwise on the embedded PGlite.
  */
 const { values } = parseArgs({
@@ -45,7 +50,7 @@ const { values } = parseArgs({
     drivers: { type: "string", default: "500" },
     orders: { type: "string", default: "150" },
     concurrency: { type: "string", default: "4" },
-    "tracking-seconds": { type: "string", default: "30" },
+    "tracking-seconds": { type: "string", default: "20" },
     seed: { type: "string", default: "1" },
   },
 });
@@ -75,25 +80,41 @@ const ACCEPT_DELAY_MS_MIN = 100;
 const ACCEPT_DELAY_MS_MAX = 400;
 /** Orders per customer: under the per-customer placement limit (10 at once), so none is refused. */
 const ORDERS_PER_CUSTOMER = 4;
+/**
+ * Each customer's wallet is topped up by this much before ordering (placement holds the order's
+ * total): the most one top-up may be, well over four single-item orders.
+ */
+const TOP_UP_CENTS = 50_000;
+/** The simulated provider's card that always succeeds. */
+const TEST_CARD = "4242424242424242";
 /** Sockets and tickets opened at once while the fleet logs in: enough to be quick, not a stampede. */
 const CONNECT_CONCURRENCY = 16;
 /** Bounds on each phase, so a stuck stack ends the bench instead of hanging it. */
 const CONNECT_MS_MAX = 60_000;
-const ORDERS_MS_MAX = 60_000;
-const OFFER_WAIT_MS_MAX = 15_000;
+const ORDERS_MS_MAX = 45_000;
+const OFFER_WAIT_MS_MAX = 10_000;
 /** After the last fix, frames still in flight get this long to land before counting. */
 const DRAIN_MS = 2_500;
 /** Metres in a degree of latitude (and of longitude at the equator). */
 const METRES_PER_DEGREE = 111_320;
 /** Every HTTP call and socket open gives up after this. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** How often the run prints its progress (fix rate, timer lag, the Worker's health latency). */
+const PROGRESS_EVERY_MS = 10_000;
 /** Fixes per tracked order waiting for their `tracking`: older ones are counted as lost. */
 const PENDING_FIXES_MAX = 64;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-bench-dispatch-"));
 const log = (line: string) => {
-  if (/error/i.test(line)) process.stderr.write(`${line}\n`);
+  // Actors whose outbox could not reach the bridge in time retry later; counted, not printed.
+  if (line.includes("outbox flush failed")) {
+    counts.outboxFlushFailures++;
+    return;
+  }
+  // wrangler dev rebuilds and restarts workerd when a watched source file changes, cutting every
+  // socket (close 1006, counted as "driver sockets closed mid-run"): pass on what it says about it.
+  if (/error|reload/i.test(line)) process.stderr.write(`${line}\n`);
 };
 const rand = random(Number(values.seed));
 
@@ -148,6 +169,11 @@ const counts = {
   ordersAssigned: 0,
   trackingOther: 0,
   socketErrors: 0,
+  driverSocketsClosed: 0,
+  customersFunded: 0,
+  outboxFlushFailures: 0,
+  healthProbes: 0,
+  healthUnanswered: 0,
 };
 const failures = new Map<string, number>();
 const fail = (what: string) => failures.set(what, (failures.get(what) ?? 0) + 1);
@@ -193,12 +219,21 @@ try {
     `database: ${stack.database.kind}; ${setup.kitchens.length} always-open kitchens, ${DRIVERS} drivers, ${setup.customers.length} customers; stack up in ${fmt((performance.now() - startedAt) / 1000, 1)} s`,
   );
 
+  // The baseline first, while the stack idles: once the fleet has loaded it, the Worker's backlog
+  // would still be eating the same two cores and the relay would measure that instead.
+  console.log(`relay: ${DRIVERS} rooms for ${TRACKING_MS / 1000} s`);
+  const relayed = await measureRelay(relayPort, DRIVERS, TRACKING_MS);
+  closeAll();
+  await stopProcess(relay);
+  relay = undefined;
+
   const connectStart = performance.now();
   await connectFleet(stack);
   console.log(
     `fleet: ${counts.driversConnected} sockets, ${counts.driversOnline} online in ${fmt((performance.now() - connectStart) / 1000, 1)} s`,
   );
   // Every courier has reported at least once (and so is in its zone's index) before the first order.
+  const progress = watchProgress(stack);
   await waitUntil(() => false, FIX_EVERY_MS + 500);
 
   const dispatchStart = performance.now();
@@ -213,20 +248,67 @@ try {
   await waitUntil(() => false, TRACKING_MS);
   stopFleet();
   await waitUntil(() => false, DRAIN_MS);
+  progress.stop();
   const fleetFixes = counts.fixesSent;
   closeAll();
 
-  console.log(`relay: ${DRIVERS} rooms for ${TRACKING_MS / 1000} s`);
-  const relayed = await measureRelay(relayPort, DRIVERS, TRACKING_MS);
-  closeAll();
-
   report(fleetFixes, relayed);
+  console.log(
+    `\nmachine: ${availableParallelism()} cores, load average at the end ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")}`,
+  );
 } finally {
   stopFleet();
   closeAll();
   await stopProcess(relay ?? null);
   await stack?.stop();
   rmSync(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * Every PROGRESS_EVERY_MS while the fleet reports: fixes sent since the last line, how late this
+ * process's own timers fire (a starved load generator under-sends), and how long the Worker takes
+ * to answer GET /api/health, so a saturated stack shows in the log rather than only in the figures.
+ */
+function watchProgress(s: Stack): { stop(): void } {
+  let lastFixes = counts.fixesSent;
+  let lastAt = performance.now();
+  let probing = false;
+  let stopped = false;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const lagMs = now - lastAt - PROGRESS_EVERY_MS;
+    const fixes = counts.fixesSent - lastFixes;
+    lastFixes = counts.fixesSent;
+    lastAt = now;
+    if (probing) return;
+    probing = true;
+    counts.healthProbes++;
+    const probeStart = performance.now();
+    fetch(`${s.workerUrl}/api/health`, { signal: AbortSignal.timeout(PROGRESS_EVERY_MS) })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        return `${fmt(performance.now() - probeStart, 0)} ms`;
+      })
+      .catch(() => {
+        counts.healthUnanswered++;
+        return `no answer in ${PROGRESS_EVERY_MS} ms`;
+      })
+      .then((health) => {
+        probing = false;
+        if (stopped) return;
+        console.log(
+          `  progress: ${fmt((fixes * 1000) / PROGRESS_EVERY_MS, 0)} fixes/s sent, timer lag ${fmt(Math.max(0, lagMs), 0)} ms, health ${health}, orders accepted ${counts.ordersAccepted}`,
+        );
+      });
+  }, PROGRESS_EVERY_MS);
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 function report(fleetFixes: number, relayed: Awaited<ReturnType<typeof measureRelay>>): void {
@@ -283,6 +365,16 @@ ratios (tracking / bare relay, same run):
       ["counts", "value"],
       [
         ["drivers simulated / online", `${DRIVERS} / ${counts.driversOnline}`],
+        [
+          "customers / wallets funded",
+          `${Math.ceil(ORDERS / ORDERS_PER_CUSTOMER)} / ${counts.customersFunded}`,
+        ],
+        ["driver sockets closed mid-run", String(counts.driverSocketsClosed)],
+        [
+          "Worker health probes unanswered in 10 s (saturated)",
+          `${counts.healthUnanswered} / ${counts.healthProbes}`,
+        ],
+        ["actor outbox flushes that timed out (retried)", String(counts.outboxFlushFailures)],
         ["fixes sent by the fleet / refused", `${fleetFixes} / ${counts.fixesRefused}`],
         [
           "orders placed / accepted / offered",
@@ -346,6 +438,8 @@ async function prepare(s: Stack): Promise<{ kitchens: Kitchen[]; customers: stri
           ).token,
       ),
     );
+
+    await fundWallets(s, customers);
 
     const alwaysOpen = (await db.select().from(restaurants))
       .filter((r) => isAroundTheClock(r.openingHours))
@@ -413,9 +507,56 @@ async function prepare(s: Stack): Promise<{ kitchens: Kitchen[]; customers: stri
   }
 }
 
-/** Every courier: a ticket, a socket, `go_online`, then a fix every 2 s from a random phase. */
+/**
+ * Tops up every customer's wallet through the API, as the app does: start a top-up, then confirm
+ * it with the simulated provider's test card (whose webhook credits the wallet).
+ */
+async function fundWallets(s: Stack, customers: string[]): Promise<void> {
+  const queue = [...customers.entries()];
+  await Promise.all(
+    Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [i, token] = next;
+        try {
+          const started = await fetch(`${s.workerUrl}/api/wallet/top-ups`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              amountCents: TOP_UP_CENTS,
+              idempotencyKey: `bench-top-up-${i}-${Date.now()}`,
+            }),
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
+          const topUp = (await started.json()) as TopUp;
+          if (started.status !== 201 || !topUp.providerIntentId || !topUp.clientSecret) {
+            fail(`top-up: ${started.status}`);
+            continue;
+          }
+          const confirmed = await fetch(
+            `${s.workerUrl}/api/payments/simulator/intents/${topUp.providerIntentId}/confirm`,
+            {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ clientSecret: topUp.clientSecret, card: TEST_CARD }),
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            },
+          );
+          const confirmation = (await confirmed.json()) as SimulatorConfirmation;
+          if (confirmed.status !== 200 || confirmation.status !== "succeeded") {
+            fail(`top-up confirm: ${confirmed.status} ${confirmation.status}`);
+            continue;
+          }
+          counts.customersFunded++;
+        } catch (error) {
+          fail(`top-up: ${String(error)}`);
+        }
+      }
+    }),
+  );
+}
+
+/** Every courier: a ticket, a socket and `go_online`; then all report a fix every 2 s, each from a random phase. */
 async function connectFleet(s: Stack): Promise<void> {
-  fleetReporting = true;
   const queue = [...drivers.values()];
   const deadline = performance.now() + CONNECT_MS_MAX;
   await Promise.all(
@@ -430,6 +571,10 @@ async function connectFleet(s: Stack): Promise<void> {
     }),
   );
   await waitUntil(() => counts.driversOnline >= counts.driversConnected, 10_000);
+  // Reporting starts once the whole fleet is in (each courier from a random phase of the 2 s), so
+  // logging in is not slowed by the fixes of those already in, and the load is steady from here.
+  fleetReporting = true;
+  for (const d of drivers.values()) if (d.online) startReporting(d);
 }
 
 async function connectDriver(s: Stack, d: SimDriver): Promise<void> {
@@ -438,6 +583,11 @@ async function connectDriver(s: Stack, d: SimDriver): Promise<void> {
     onDriverMessage(d, JSON.parse(data) as DriverServerMessage),
   );
   d.socket = socket;
+  socket.on("close", (code) => {
+    if (!fleetReporting) return;
+    counts.driverSocketsClosed++;
+    fail(`driver socket closed mid-run: ${code}`);
+  });
   counts.driversConnected++;
   sendDriver(d, { type: "go_online", commandId: `online-${d.id}` });
 }
@@ -449,7 +599,7 @@ function onDriverMessage(d: SimDriver, message: DriverServerMessage): void {
         if (message.ok && !d.online) {
           d.online = true;
           counts.driversOnline++;
-          startReporting(d);
+          if (fleetReporting) startReporting(d);
         } else if (!message.ok) fail(`go_online: ${message.error?.code}`);
       } else if (message.commandId.startsWith("accept-")) {
         if (message.ok) counts.offersAccepted++;

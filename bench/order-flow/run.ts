@@ -7,6 +7,7 @@ import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
 import { seedDemoCity } from "../../infra/demo/seed.ts";
+import { fundDemoWallets } from "../../infra/demo/wallets.ts";
 import { startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import type { RestaurantWithMenu } from "../../schema/catalog.ts";
@@ -165,6 +166,13 @@ async function prepare(s: Stack): Promise<Setup> {
         })),
       )
       .returning({ id: users.id });
+    // Orders hold their total in the customer's wallet: enough for every order they will place.
+    await fundDemoWallets(
+      db,
+      rows.map((row) => row.id),
+      Date.now(),
+      1_000_000,
+    );
     const customers = await Promise.all(
       rows.map(
         async (row) =>

@@ -12,7 +12,7 @@ import {
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { Position } from "../../schema/geo.ts";
 import { readConfig } from "../../workers/config.ts";
-import { zoneOf } from "../../workers/geo.ts";
+import { cellOf, zoneOf } from "../../workers/geo.ts";
 import { traceparentFrom } from "../../workers/trace.ts";
 import type { DriverStep } from "../order/actor.ts";
 import { jobOf } from "../order/views.ts";
@@ -60,6 +60,8 @@ type Stored = {
   flaggedFixes: number;
   /** The zone whose index holds this courier now (null: none), and our update counter there. */
   indexedZone: string | null;
+  /** The fine cell the zone last heard; a move inside it changes no match. */
+  indexedCell?: string | null;
   zoneVersion: number;
   zoneSyncedAtMs: number;
   eventSeq: number;
@@ -248,9 +250,10 @@ export class DriverActor extends Server<Env> {
           .catch(() => {}),
       );
     }
-    // An available courier's every good fix goes to the zone: matching is only as good as the
-    // positions it matches on.
-    if (this.isAvailable() || this.state.indexedZone !== null) await this.syncZone();
+    // The zone indexes couriers by block-sized cell and matches on travel time, so it hears of a
+    // move when the courier enters another cell or zone, and otherwise on its refresh timer
+    // (ZONE_REFRESH_MS): with every fix of every courier it would be the city's bottleneck.
+    if (this.zoneIsStale(position)) await this.syncZone();
     await this.timers.arm();
     return ok(null);
   }
@@ -468,6 +471,12 @@ export class DriverActor extends Server<Env> {
    * zone change the old zone lets go first; only then does the new one take the courier, so the
    * courier is never indexed twice, and a failure is retried, so never lost.
    */
+  private zoneIsStale(position: Position): boolean {
+    const target = this.isAvailable() ? zoneOf(position) : null;
+    if (target !== this.state.indexedZone) return true;
+    return target !== null && cellOf(position) !== (this.state.indexedCell ?? null);
+  }
+
   private async syncZone(): Promise<void> {
     const position = this.state.position;
     const target = this.isAvailable() && position ? zoneOf(position) : null;
@@ -480,7 +489,7 @@ export class DriverActor extends Server<Env> {
           null,
           version,
         );
-        this.save({ ...this.state, indexedZone: null, zoneVersion: version });
+        this.save({ ...this.state, indexedZone: null, indexedCell: null, zoneVersion: version });
       }
       if (target && position) {
         const version = this.state.zoneVersion + 1;
@@ -492,6 +501,7 @@ export class DriverActor extends Server<Env> {
         this.save({
           ...this.state,
           indexedZone: target,
+          indexedCell: cellOf(position),
           zoneVersion: version,
           zoneSyncedAtMs: this.clock(),
         });

@@ -2,15 +2,18 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import { orderHistory } from "../../schema/db/index.ts";
 import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
-import { placement, principals } from "../../test/builders.ts";
-import { database, pinClock } from "../../test/edge-fixtures.ts";
+import { ids, placement, principals } from "../../test/builders.ts";
+import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
 import { pelt } from "../../test/fuzz.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
+
+// Every order here is the builders' customer's: their wallet holds enough for all of them.
+beforeAll(() => fund(ids.customer, 100_000_000));
 
 /**
  * Each test pins the actor's clock an hour ahead of the wall clock, so timers never fire on their

@@ -15,6 +15,7 @@ import {
 } from "../../schema/orders.ts";
 import { OrderClientMessage, type OrderServerMessage } from "../../schema/sockets.ts";
 import { readConfig } from "../../workers/config.ts";
+import { openDb } from "../../workers/db.ts";
 import { distanceM, zoneOf } from "../../workers/geo.ts";
 import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
@@ -25,7 +26,9 @@ import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
 import { DELIVERY_CODE_ATTEMPTS_MAX, deliveryCodeFor, hashDeliveryCode } from "./delivery-code.ts";
 import { trackingEtas } from "./eta.ts";
-import { canView, decide, place } from "./machine.ts";
+import { canView, decide, place, TERMINAL } from "./machine.ts";
+import { holdIdsOf, holdStep, refundStep, releaseStep, type Step, settleStep } from "./money.ts";
+import { OrderSaga, SAGA_MIGRATION, SAGA_TIMER } from "./saga.ts";
 import { dispatchRequestOf, jobOf } from "./views.ts";
 
 /** What the gateway hands the actor once it has priced and checked a cart. */
@@ -82,6 +85,7 @@ const migrations = [
       ...OUTBOX_MIGRATION,
     ],
   },
+  { id: 2, statements: SAGA_MIGRATION },
 ];
 
 type Peer = { key: string; push: (order: Order) => Promise<void> };
@@ -100,6 +104,7 @@ export class OrderActor extends Server<Env> {
 
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
+  private readonly saga: OrderSaga;
   private order: Order | null = null;
   private requestHash = "";
   private tracking: Tracking | null = null;
@@ -116,6 +121,13 @@ export class OrderActor extends Server<Env> {
       source: `order:${ctx.id.name ?? ctx.id.toString()}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
+    });
+    this.saga = new OrderSaga(ctx.storage.sql, this.timers, () => {
+      const { db, close } = openDb({
+        databaseUrl: config.databaseUrl,
+        wsProxy: config.dbWsProxy,
+      });
+      return { db, close };
     });
     const row = ctx.storage.sql
       .exec<{ order_json: string; request_hash: string }>(
@@ -134,8 +146,9 @@ export class OrderActor extends Server<Env> {
 
   /**
    * Takes a new order. Idempotent: the same request again answers the order as it is now; the
-   * same order id with a different request is a conflict. The restaurant is asked first, so a
-   * refusal (paused) leaves nothing behind.
+   * same order id with a different request is a conflict. The money is held first (a wallet short
+   * of the total refuses the order before the kitchen hears of it), then the restaurant is asked;
+   * its refusal releases the hold, so a refused order leaves nothing behind.
    */
   async place(request: PlacementRequest): Promise<Result<{ order: Order; created: boolean }>> {
     const prior = await this.replay(request.requestHash);
@@ -152,16 +165,28 @@ export class OrderActor extends Server<Env> {
       acceptTimeoutMs: readConfig(this.env).orderAcceptTimeoutMs,
       promisedBy: request.promisedBy ?? null,
     };
+    const money = {
+      id: request.orderId,
+      customerId: request.customer.id,
+      pricing: request.pricing,
+    };
+    const attempt = this.saga.nextAttempt();
+    const hold = holdStep(money, attempt);
+    const held = await this.hold(hold, money, nowMs);
+    if (!held.ok) return held;
+
     const restaurant = this.env.RestaurantActor.getByName(request.restaurant.id);
-    const admission = await restaurant.admit(
-      ticketOf(place(input, nowMs).order),
-      request.basePrepMinutes,
-    );
-    if (!admission.ok) return admission;
-    const codeHash = await hashDeliveryCode(request.orderId, await this.codeFor(request.orderId));
+    const admission = await restaurant
+      .admit(ticketOf(place(input, nowMs).order), request.basePrepMinutes)
+      .catch(() => fail("unavailable", "the restaurant could not be reached; try again"));
     // Another placement of the same order may have finished while the restaurant was answering.
     const raced = await this.replay(request.requestHash);
-    if (raced) return raced.ok ? ok({ order: raced.value, created: false }) : raced;
+    if (!admission.ok || raced) {
+      await this.abandonHold(hold, money);
+      if (raced) return raced.ok ? ok({ order: raced.value, created: false }) : raced;
+      return admission as Result<never>;
+    }
+    const codeHash = await hashDeliveryCode(request.orderId, await this.codeFor(request.orderId));
 
     const { order, events } = place({ ...input, prepMinutes: admission.value.prepMinutes }, nowMs);
     this.ctx.storage.transactionSync(() => {
@@ -178,6 +203,7 @@ export class OrderActor extends Server<Env> {
       );
       this.outbox.record(order.id, events, request.traceparent, nowMs);
       this.timers.set(ACCEPT_TIMER, Date.parse(order.acceptBy));
+      this.saga.mark(hold.name, "adopted");
     });
     this.order = order;
     this.requestHash = request.requestHash;
@@ -197,6 +223,64 @@ export class OrderActor extends Server<Env> {
           "order.idempotency_conflict",
           "this idempotency key was already used for a different order",
         );
+  }
+
+  /**
+   * Reserves the order's money. The intent is stored first, so a hold the ledger took is released
+   * even if this actor never hears the answer; a refusal is final and names what was short.
+   */
+  private async hold(
+    step: Step,
+    money: { id: string; customerId: string; pricing: PlacementRequest["pricing"] },
+    nowMs: number,
+  ): Promise<Result<null>> {
+    this.ctx.storage.transactionSync(() => this.saga.intendHold(step, money, nowMs));
+    await this.timers.arm();
+    const submitted = await this.saga.submit(step, nowMs);
+    if (!submitted.ok) {
+      console.warn(
+        JSON.stringify({ msg: "hold failed", orderId: money.id, error: String(submitted.error) }),
+      );
+      return fail("unavailable", "payments are unavailable right now; nothing was charged");
+    }
+    const refused = submitted.outcomes.find((o) => o.result !== "ok" && o.result !== "exists");
+    if (!refused) {
+      this.saga.mark(step.name, "held", submitted.outcomes);
+      return ok(null);
+    }
+    this.saga.mark(step.name, "refused", submitted.outcomes);
+    const short = submitted.outcomes.find((o) => o.result === "exceeds_credits");
+    const ids = holdIdsOf(money, Number(step.name.slice("hold:".length)));
+    if (short && short.id === ids.points) {
+      return fail(
+        "wallet.insufficient_points",
+        `this order redeems ${money.pricing.pointsRedeemed} points, more than the wallet holds`,
+        { pointsRedeemed: money.pricing.pointsRedeemed },
+      );
+    }
+    if (short) {
+      return fail(
+        "wallet.insufficient_funds",
+        `the wallet does not hold the order's total of ${money.pricing.totalCents} cents; top it up`,
+        { totalCents: money.pricing.totalCents },
+      );
+    }
+    console.warn(JSON.stringify({ msg: "hold refused", orderId: money.id, refused }));
+    return fail("unavailable", "payments are unavailable right now; nothing was charged");
+  }
+
+  /** A hold whose placement did not go through is released now (or by the saga's retries). */
+  private async abandonHold(
+    hold: Step,
+    money: { id: string; customerId: string; pricing: PlacementRequest["pricing"] },
+  ): Promise<void> {
+    const nowMs = this.clock();
+    this.ctx.storage.transactionSync(() => {
+      this.saga.mark(hold.name, "abandoned");
+      this.saga.enqueue(releaseStep(money, Number(hold.name.slice("hold:".length))), money, nowMs);
+    });
+    await this.saga.run(nowMs);
+    await this.timers.arm();
   }
 
   /** The order as `who` may see it; anyone without a right to it is told it does not exist. */
@@ -348,6 +432,11 @@ export class OrderActor extends Server<Env> {
     return this.order;
   }
 
+  /** Money steps the ledger refused for good: for operators and tests. */
+  async refusedMoneySteps() {
+    return this.saga.refused();
+  }
+
   /** What is still waiting to reach the bridge: for operators and tests. */
   async pendingEvents() {
     return this.outbox.store.list(1_000);
@@ -359,6 +448,7 @@ export class OrderActor extends Server<Env> {
       else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
       else if (name === PEERS_TIMER) await this.syncPeers();
       else if (name === TRACKING_TIMER) this.sendTracking(this.clock());
+      else if (name === SAGA_TIMER) await this.saga.run(this.clock());
     }
     this.ctx.storage.sql.exec(
       "delete from commands where at < ?",
@@ -428,6 +518,8 @@ export class OrderActor extends Server<Env> {
           JSON.stringify(decision.order),
         );
         this.outbox.record(decision.order.id, decision.events, traceparent, nowMs);
+        const step = this.moneyStepFor(current, decision.order, command);
+        if (step) this.saga.enqueue(step, decision.order, nowMs);
         if (decision.order.status !== "placed") this.timers.clear(ACCEPT_TIMER);
         this.timers.set(PEERS_TIMER, nowMs);
       }
@@ -463,7 +555,23 @@ export class OrderActor extends Server<Env> {
       });
     }
     await this.syncPeers();
+    await this.saga.run(this.clock());
     await this.timers.arm();
+  }
+
+  /**
+   * The money step a change calls for: delivered settles, any other end releases the hold, a
+   * refund refunds. Orders placed before the saga existed hold nothing and move nothing.
+   */
+  private moneyStepFor(before: Order, after: Order, command: OrderCommand): Step | null {
+    const attempt = this.saga.adoptedAttempt();
+    if (attempt === null) return null;
+    const policy = readConfig(this.env).money;
+    if (command.type === "refund") return refundStep(after, command.refundId, policy);
+    if (TERMINAL.has(before.status) || !TERMINAL.has(after.status)) return null;
+    return after.status === "delivered"
+      ? settleStep(after, attempt, policy)
+      : releaseStep(after, attempt);
   }
 
   /**
@@ -568,6 +676,10 @@ export class OrderActor extends Server<Env> {
       tracking: live ? this.tracking : null,
       deliveryCode:
         isCustomer && order.status !== "delivered" ? await this.codeFor(order.id) : null,
+      payment:
+        isCustomer || who.role === "admin"
+          ? this.saga.paymentOf(order, readConfig(this.env).money)
+          : null,
     };
   }
 

@@ -301,3 +301,34 @@ function assertCoherent(order: Order): void {
     expect(order.readyBy).not.toBeNull();
   }
 }
+
+describe("refunds", () => {
+  const refund = (amountCents: number): OrderCommand => ({
+    type: "refund",
+    refundId: crypto.randomUUID(),
+    amountCents,
+    reason: "cold food",
+  });
+
+  it("gives back at most what was paid, in parts, each on the timeline", () => {
+    const delivered = run(placed(), toDelivered);
+    const total = delivered.pricing.totalCents;
+    const first = decide(delivered, refund(500), admin, T0 + 60_000);
+    if (!first.ok) throw new Error(first.error.code);
+    expect(first.order.refunds).toMatchObject([{ amountCents: 500, reason: "cold food" }]);
+    expect(first.order.status).toBe("delivered");
+    expect(first.events.map((e) => e.type)).toEqual(["OrderRefunded"]);
+    const rest = decide(first.order, refund(total - 500), admin, T0 + 61_000);
+    if (!rest.ok) throw new Error(rest.error.code);
+    const more = decide(rest.order, refund(1), admin, T0 + 62_000);
+    expect(!more.ok && more.error.code).toBe("order.refund_exceeds_paid");
+  });
+
+  it("is for admins, and for delivered orders only", () => {
+    const delivered = run(placed(), toDelivered);
+    const byCustomer = decide(delivered, refund(100), customer, T0);
+    expect(!byCustomer.ok && byCustomer.error.code).toBe("auth.forbidden");
+    const early = decide(placed(), refund(100), admin, T0);
+    expect(!early.ok && early.error.code).toBe("order.illegal_transition");
+  });
+});

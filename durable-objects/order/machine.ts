@@ -106,6 +106,8 @@ export const transitions: Record<OrderCommandType, Rule> = {
     to: "delivered",
     toStage: "done",
   },
+  // The one command on a finished order: money back after delivery.
+  refund: { by: ["admin"], from: ["delivered"] },
 };
 
 /**
@@ -155,6 +157,7 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
     updatedAt: at,
     version: 0,
     timeline: [],
+    refunds: [],
   };
   return record(order, { role: "customer", userId: input.customer.id }, nowMs, {
     type: "OrderPlaced",
@@ -175,7 +178,7 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
   if (!rule.by.includes(by.role)) {
     return fail("auth.forbidden", `a ${by.role} may not ${command.type.replaceAll("_", " ")}`);
   }
-  if (TERMINAL.has(order.status)) {
+  if (TERMINAL.has(order.status) && command.type !== "refund") {
     return illegal(order, command.type);
   }
   if (command.type === "cancel" && by.role !== "system") {
@@ -275,7 +278,47 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
         type: "OrderDelivered",
         data: { order: factsOf(next), driverId: command.driverId },
       });
+    case "refund": {
+      const refundable = refundableCents(order);
+      if (command.amountCents > refundable) {
+        return fail(
+          "order.refund_exceeds_paid",
+          `at most ${refundable} cents of this order can still be refunded`,
+          { refundableCents: refundable },
+        );
+      }
+      next.refunds = [
+        ...order.refunds,
+        {
+          id: command.refundId,
+          amountCents: command.amountCents,
+          reason: command.reason,
+          at: iso(nowMs),
+          by: by.userId ?? by.role,
+        },
+      ];
+      return decided(
+        next,
+        by,
+        nowMs,
+        {
+          type: "OrderRefunded",
+          data: {
+            order: factsOf(next),
+            refundId: command.refundId,
+            amountCents: command.amountCents,
+            reason: command.reason,
+          },
+        },
+        command.reason,
+      );
+    }
   }
+}
+
+/** What the customer paid and has not had back: the most a refund may still return. */
+export function refundableCents(order: Order): number {
+  return order.pricing.totalCents - order.refunds.reduce((sum, r) => sum + r.amountCents, 0);
 }
 
 function cancelReasonOf(type: "cancel" | "expire" | "give_up_dispatch", role: Who): CancelReason {

@@ -1,10 +1,11 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import type { RestaurantServerMessage } from "../../schema/sockets.ts";
-import { placeInput, placement, principals } from "../../test/builders.ts";
+import { ids, placeInput, placement, principals } from "../../test/builders.ts";
+import { fund } from "../../test/edge-fixtures.ts";
 import { pelt } from "../../test/fuzz.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { place } from "../order/machine.ts";
@@ -27,6 +28,9 @@ async function board(restaurantId: string, who: Principal = staffOf(restaurantId
   const inbox = new SocketInbox<RestaurantServerMessage>(socket);
   return { socket, inbox };
 }
+
+// Every order here is the builders' customer's: their wallet holds enough for all of them.
+beforeAll(() => fund(ids.customer, 100_000_000));
 
 describe("RestaurantActor", () => {
   it("shows staff the open tickets on connect, and a new one the instant it is admitted", async () => {

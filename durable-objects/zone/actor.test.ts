@@ -1,18 +1,21 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import type { DriverServerMessage, Offer } from "../../schema/dispatch.ts";
 import type { LatLng } from "../../schema/geo.ts";
 import type { OrderServerMessage } from "../../schema/sockets.ts";
-import { placement, principals } from "../../test/builders.ts";
-import { pinClock } from "../../test/edge-fixtures.ts";
+import { ids, placement, principals } from "../../test/builders.ts";
+import { fund, pinClock } from "../../test/edge-fixtures.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
-import { zoneOf } from "../../workers/geo.ts";
+import { cellOf, zoneOf } from "../../workers/geo.ts";
 import type { DriverActor } from "../driver/actor.ts";
 import { deliveryCodeFor } from "../order/delivery-code.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
 import { defaultDispatchPolicy } from "./escalation.ts";
+
+// Every order here is the builders' customer's: their wallet holds enough for all of them.
+beforeAll(() => fund(ids.customer, 100_000_000));
 
 /**
  * Dispatch end to end inside workerd: orders, their zone and couriers, each a real actor. The
@@ -254,6 +257,36 @@ describe("dispatch", () => {
     const to = env.ZoneActor.getByName(zoneOf(at));
     expect((await from.view()).drivers.map((d) => d.driverId)).not.toContain(courier.id);
     expect((await to.view()).drivers.map((d) => d.driverId)).toContain(courier.id);
+  });
+
+  it("hears of a courier's move when the courier enters another cell, not on every fix", async () => {
+    const start = await spot();
+    const courier = await onlineDriver(start);
+    const zone = env.ZoneActor.getByName(zoneOf(start));
+    const seen = async () =>
+      (await zone.view()).drivers.find((d) => d.driverId === courier.id)?.position;
+    const first = await seen();
+    // A few metres, in the same block-sized cell: the zone keeps the position it had.
+    let fixAt = Date.now() + 2_000;
+    let inside = near(start, 3);
+    for (let m = 6; cellOf(inside) === cellOf(start) && m < 60; m += 3) {
+      await pinClock(courier.stub, fixAt);
+      expect((await courier.stub.fix(courier.who, { ...inside, accuracyM: 5, at: fixAt })).ok).toBe(
+        true,
+      );
+      expect(await seen()).toEqual(first);
+      inside = near(start, m);
+      fixAt += 2_000;
+    }
+    // Into the next cell: the zone hears of it at once.
+    let next = start;
+    for (let m = 20; cellOf(next) === cellOf(start); m += 20) next = near(start, m);
+    fixAt += 30_000;
+    await pinClock(courier.stub, fixAt);
+    expect((await courier.stub.fix(courier.who, { ...next, accuracyM: 5, at: fixAt })).ok).toBe(
+      true,
+    );
+    expect((await seen())?.lat).toBeCloseTo(next.lat, 6);
   });
 
   it("widens the search, then alerts admins, then cancels an order nobody can take", async () => {

@@ -141,8 +141,9 @@ export class InProcessBus implements EventBus {
         ? failures[0]
         : new AggregateError(failures, "several consumers failed to apply the batch");
     }
+    // Two consumers may both set one event aside: it is still one dead letter.
     return {
-      deadLettered: settled.flatMap((s) => (s.status === "fulfilled" ? s.value : [])),
+      deadLettered: [...new Set(settled.flatMap((s) => (s.status === "fulfilled" ? s.value : [])))],
     };
   }
 

@@ -67,6 +67,11 @@ const extras: { [T in OrderEventType]: Omit<DataOf<T>, "order"> } = {
   DriverArrivedAtDropoff: { driverId: people.driver },
   OrderDelivered: { driverId: people.driver },
   OrderCancelled: { reason: "customer_cancelled" },
+  OrderRefunded: {
+    refundId: "00000000-0000-4000-8000-00000000f001",
+    amountCents: 500,
+    reason: "cold food",
+  },
 };
 
 /** An order event, valid unless told otherwise; `order` overrides the facts, `data` the rest. */

@@ -136,7 +136,9 @@ describe.skipIf(!brokers)("the bridge on Kafka", () => {
     );
     expect(await historyRow(db, orderId)).toMatchObject({ status: "ready", acceptedAt: null });
     const dlq = await readTopic(kafka.kafka, kafka.admin, `${kafka.prefix}order.events.dlq`);
-    const letter = dlq.find((m) => m.headers["event-id"] === poison.id);
+    const letter = dlq.find(
+      (m) => m.headers["event-id"] === poison.id && m.headers["dlq-consumer"] === "order-history",
+    );
     expect(letter).toBeDefined();
     expect(letter!.key).toBe(orderId);
     expect(JSON.parse(letter!.value!)).toEqual(poison);

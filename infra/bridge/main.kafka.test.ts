@@ -240,7 +240,9 @@ describe.skipIf(!brokers)("the bridge process on Kafka", () => {
       outcome: "accepted",
       traceIds: ["0af7651916cd43dd8448eb211c80319c"],
     });
-    expect(lines.find((line) => line.msg === "consumer.batch")).toMatchObject({
+    expect(
+      lines.find((line) => line.msg === "consumer.batch" && line.consumer === "order-history"),
+    ).toMatchObject({
       consumer: "order-history",
       topic: "order.events",
       traceIds: ["0af7651916cd43dd8448eb211c80319c"],

@@ -2,12 +2,15 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { openDb } from "../../workers/db.ts";
+import { analyticsConsumer } from "./analytics-consumer.ts";
 import { type BatchLog, createBridgeApp } from "./app.ts";
 import { type EventBus, InProcessBus } from "./bus.ts";
+import { type CatalogRelay, startCatalogRelay } from "./catalog-relay.ts";
 import { postgresDeadLetters } from "./dead-letters.ts";
 import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
 import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
 import { orderHistoryConsumer } from "./order-history.ts";
+import { searchIndexer } from "./search-indexer.ts";
 
 export type BridgeOptions = {
   /** 0 picks a free port (tests). */
@@ -24,6 +27,8 @@ export type BridgeOptions = {
   kafka?: KafkaOptions | undefined;
   /** Operational lines other than batches (Kafka client, consumers), as JSON-ready objects. */
   log?: (line: Record<string, unknown>) => void;
+  /** How often the catalog outbox relay looks for new rows (catalog-relay.ts); tests shorten it. */
+  catalogRelayIntervalMs?: number;
 };
 
 export type Bridge = {
@@ -53,12 +58,27 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     : null;
   const bus: EventBus = kafka ?? new InProcessBus({ deadLetters });
   if (kafka?.mode !== "ingest") {
-    // The read models this bridge keeps; more consumers (search, analytics) are added here.
-    bus.subscribe(
-      measured(orderHistoryConsumer({ db: database.db, deadLetters }), metrics, Date.now),
-    );
+    // The read models this bridge keeps, each its own consumer group on Kafka.
+    const consumers = [
+      orderHistoryConsumer({ db: database.db, deadLetters }),
+      searchIndexer({ db: database.db, deadLetters }),
+      analyticsConsumer({ db: database.db, deadLetters }),
+    ];
+    for (const consumer of consumers) bus.subscribe(measured(consumer, metrics, Date.now));
   }
   kafka?.start();
+  // The catalog's outbox is relayed by whichever bridge takes events in (not a consume-only one).
+  const relay: CatalogRelay | null =
+    kafka?.mode === "consume"
+      ? null
+      : startCatalogRelay({
+          db: database.db,
+          bus,
+          log,
+          ...(options.catalogRelayIntervalMs === undefined
+            ? {}
+            : { intervalMs: options.catalogRelayIntervalMs }),
+        });
 
   let closing = false;
   const onBatch = options.onBatch;
@@ -95,6 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     server.once("error", reject);
   }).catch(async (error: unknown) => {
     // Listening failed (the port is taken): leave nothing open behind.
+    await relay?.close();
     await bus.close();
     await database.close();
     throw error;
@@ -115,6 +136,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         await new Promise<void>((resolve, reject) =>
           server.close((error) => (error ? reject(error) : resolve())),
         );
+        await relay?.close();
         await bus.close();
         await database.close();
       })();

@@ -19,6 +19,7 @@ import {
   users,
 } from "../../schema/db/index.ts";
 import { hashPassword, PBKDF2_ITERATIONS } from "../../workers/auth/password.ts";
+import { announceRestaurants, unannounced } from "../../workers/catalog/outbox.ts";
 import type { Db } from "../../workers/db.ts";
 import { cellOf, zoneOf } from "../../workers/geo.ts";
 import {
@@ -30,6 +31,7 @@ import {
   type DemoRestaurant,
   type DemoUser,
 } from "./city.ts";
+import { fundDemoWallets } from "./wallets.ts";
 
 /**
  * Postgres numbers bind parameters with a 16-bit counter, so one statement carries at most
@@ -483,12 +485,32 @@ export async function seedDemoCity(db: Db, options: SeedOptions = {}): Promise<S
       modifierGroups: await insertNew(tx, modifierGroups, plan.groups),
       modifierOptions: await insertNew(tx, modifierOptions, plan.options),
     };
+    // The demo city reaches search the way any catalog change does: its documents go to the
+    // catalog outbox in this transaction. Only restaurants never announced are, so a second seed
+    // announces nothing, while a database seeded before search existed is indexed once.
+    await announceRestaurants(
+      tx,
+      await unannounced(
+        tx,
+        plan.restaurants.map((row) => row.id),
+      ),
+      { nowMs: Date.now() },
+    );
     const rows = await tx
       .select({ id: users.id, email: users.email })
       .from(users)
       .where(inArray(users.email, emails));
     return { inserted: counts, userIds: new Map(rows.map((row) => [row.email, row.id])) };
   });
+
+  await fundDemoWallets(
+    db,
+    plan.users.flatMap((user) => {
+      const id = userIds.get(user.email);
+      return user.role === "customer" && id ? [id] : [];
+    }),
+    Date.now(),
+  );
 
   const logins = plan.users.map((user): DemoLogin => {
     const userId = userIds.get(user.email);

@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { DbConfig } from "../../workers/db.ts";
 import { migrateDatabase } from "../db/migrate.ts";
@@ -31,7 +32,12 @@ export async function startDatabase(options: {
     return { ...config, kind: "postgres", close: () => proxy.close() };
   }
 
-  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // pg_trgm (search's typo tolerance) is a contrib extension PGlite must load up front; the
+  // migration then creates it as on PostgreSQL.
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    extensions: { pg_trgm },
+  });
   const server = new PGLiteSocketServer({
     db: pglite,
     port: options.pglitePort ?? 0,
@@ -42,6 +48,7 @@ export async function startDatabase(options: {
   const port = Number(server.getServerConn().split(":").pop());
   const proxy = await startWsProxy({
     target: { host: "127.0.0.1", port },
+    serialize: true,
     ...(options.proxyPort === undefined ? {} : { port: options.proxyPort }),
   });
   const config = {

@@ -111,6 +111,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   const startWorker = async () => {
+    // wrangler.toml serves the apps from dist/apps: a stack started without building them
+    // (tests, benchmarks) still has the folder it names, and serves the API alone.
+    mkdirSync(path.join(root, "dist/apps"), { recursive: true });
     worker = await startWranglerDev({
       port: options.workerPort,
       persistTo: path.join(options.stateDir, "wrangler"),

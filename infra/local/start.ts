@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -43,6 +44,19 @@ const flags = parsed.data;
 const stateDir = path.resolve(flags["state-dir"]);
 if (flags.reset) rmSync(stateDir, { recursive: true, force: true });
 
+// The Worker serves the apps from dist/apps; build them first (skipped when nothing changed).
+const built = spawnSync(
+  process.execPath,
+  [path.resolve(import.meta.dirname, "../../apps/build.ts"), "--if-changed"],
+  {
+    stdio: "inherit",
+  },
+);
+if (built.status !== 0) {
+  console.error("Building the apps failed; see above.");
+  process.exit(1);
+}
+
 console.log("Starting DizhTime: database, bridge, Worker and actors...");
 let summary: Awaited<ReturnType<typeof seedDemoCity>> | undefined;
 const stack = await startStack({
@@ -65,6 +79,10 @@ const url = stack.workerUrl;
 console.log(`
 DizhTime is running (${stack.database.kind}${stack.database.kind === "pglite" ? `, data in ${stateDir}` : ""}).
 
+  Customer app   ${url}/
+  Restaurant app ${url}/restaurant/
+  Courier app    ${url}/driver/
+  Admin app      ${url}/admin/
   API            ${url}/api
   API docs       ${url}/api/docs
   Bridge         ${stack.bridgeUrl}/healthz (metrics on /metrics)

@@ -57,6 +57,24 @@ export class Client {
     return reply.body;
   }
 
+  /**
+   * Puts money in the wallet the way a customer does: a payment intent, confirmed with a test
+   * card at the simulated provider, whose signed webhook credits the wallet.
+   */
+  async topUp(amountCents: number): Promise<void> {
+    const intent = await this.call<{ confirmUrl: string; clientSecret: string }>(
+      "/api/wallet/top-ups",
+      { body: { amountCents, idempotencyKey: `top-up-${crypto.randomUUID()}` } },
+    );
+    if (intent.status !== 201)
+      throw new Error(`top-up: ${intent.status} ${JSON.stringify(intent.body)}`);
+    const confirmed = await this.call<{ status: string }>(intent.body.confirmUrl, {
+      body: { clientSecret: intent.body.clientSecret, card: "4242 4242 4242 4242" },
+    });
+    if (confirmed.body?.status !== "succeeded")
+      throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  }
+
   /** A live socket on one actor, reconnecting by itself with a fresh ticket each time. */
   live<M>(
     kind: "order" | "restaurant",

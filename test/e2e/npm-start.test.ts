@@ -86,6 +86,7 @@ describe("npm start", () => {
         password: "a long enough password",
         name: "Ezra Tester",
       });
+      await customer.topUp(20_000);
 
       const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
         "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",

@@ -56,6 +56,7 @@ describe("the outbox when the bridge is down", () => {
       password: "a long enough password",
       name: "Olive Outbox",
     });
+    await customer.topUp(20_000);
     await staff.signIn("/api/auth/login", {
       email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email,
       password: DEMO_PASSWORDS.restaurant,

@@ -17,16 +17,25 @@ import {
 import type { Db } from "../db.ts";
 import { ApiError } from "../errors.ts";
 import { cellOf, zoneOf } from "../geo.ts";
+import { announceRestaurants, type Tx } from "./outbox.ts";
 
 /**
- * Changes to the catalog, each in one transaction. Ownership (staff edit only their own
- * restaurant) is checked by the routes before these run; these check that the rows they touch
- * belong to that restaurant, so an id from another restaurant is simply not found.
+ * Changes to the catalog, each in one transaction together with its catalog event (outbox.ts), so
+ * search hears of every change that was saved and of nothing else. Ownership (staff edit only
+ * their own restaurant) is checked by the routes before these run; these check that the rows they
+ * touch belong to that restaurant, so an id from another restaurant is simply not found.
  */
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export async function createRestaurant(db: Db, body: CreateRestaurantBody): Promise<string> {
-  const [row] = await db
+  return db.transaction(async (tx) => {
+    const id = await insertRestaurant(tx, body);
+    await changed(tx, id);
+    return id;
+  });
+}
+
+async function insertRestaurant(tx: Tx, body: CreateRestaurantBody): Promise<string> {
+  const [row] = await tx
     .insert(restaurants)
     .values({
       slug: body.slug,
@@ -57,17 +66,21 @@ export async function updateRestaurant(
   body: UpdateRestaurantBody,
 ): Promise<void> {
   const { location, phone, ...rest } = body;
-  await db
-    .update(restaurants)
-    .set({
-      ...rest,
-      ...(phone === undefined ? {} : { phone }),
-      ...(location
-        ? { lat: location.lat, lng: location.lng, cell: cellOf(location), zone: zoneOf(location) }
-        : {}),
-      updatedAt: new Date(),
-    })
-    .where(eq(restaurants.id, id));
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(restaurants)
+      .set({
+        ...rest,
+        ...(phone === undefined ? {} : { phone }),
+        ...(location
+          ? { lat: location.lat, lng: location.lng, cell: cellOf(location), zone: zoneOf(location) }
+          : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(restaurants.id, id))
+      .returning({ id: restaurants.id });
+    if (updated.length > 0) await changed(tx, id);
+  });
 }
 
 export async function createCategory(
@@ -75,14 +88,16 @@ export async function createCategory(
   restaurantId: string,
   body: CategoryBody,
 ): Promise<string> {
-  const [row] = await db
-    .insert(menuCategories)
-    .values({ restaurantId, name: body.name, position: body.position })
-    .onConflictDoNothing()
-    .returning({ id: menuCategories.id });
-  if (!row) throw new ApiError("menu.invalid", "this menu already has a category with that name");
-  await touch(db, restaurantId);
-  return row.id;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(menuCategories)
+      .values({ restaurantId, name: body.name, position: body.position })
+      .onConflictDoNothing()
+      .returning({ id: menuCategories.id });
+    if (!row) throw new ApiError("menu.invalid", "this menu already has a category with that name");
+    await changed(tx, restaurantId);
+    return row.id;
+  });
 }
 
 export async function updateCategory(
@@ -91,13 +106,15 @@ export async function updateCategory(
   categoryId: string,
   body: Partial<CategoryBody>,
 ): Promise<void> {
-  const updated = await db
-    .update(menuCategories)
-    .set(body)
-    .where(and(eq(menuCategories.id, categoryId), eq(menuCategories.restaurantId, restaurantId)))
-    .returning({ id: menuCategories.id });
-  if (updated.length === 0) throw new ApiError("menu.not_found", "no such category on this menu");
-  await touch(db, restaurantId);
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(menuCategories)
+      .set(body)
+      .where(and(eq(menuCategories.id, categoryId), eq(menuCategories.restaurantId, restaurantId)))
+      .returning({ id: menuCategories.id });
+    if (updated.length === 0) throw new ApiError("menu.not_found", "no such category on this menu");
+    await changed(tx, restaurantId);
+  });
 }
 
 export async function deleteCategory(
@@ -117,8 +134,8 @@ export async function deleteCategory(
       .where(and(eq(menuCategories.id, categoryId), eq(menuCategories.restaurantId, restaurantId)))
       .returning({ id: menuCategories.id });
     if (deleted.length === 0) throw new ApiError("menu.not_found", "no such category on this menu");
+    await changed(tx, restaurantId);
   });
-  await touch(db, restaurantId);
 }
 
 export async function createItem(db: Db, restaurantId: string, body: ItemBody): Promise<string> {
@@ -145,9 +162,9 @@ export async function createItem(db: Db, restaurantId: string, body: ItemBody): 
       .returning({ id: menuItems.id });
     if (!row) throw new Error("insert returned no row");
     await insertGroups(tx, row.id, body.modifierGroups);
+    await changed(tx, restaurantId);
     return row.id;
   });
-  await touch(db, restaurantId);
   return id;
 }
 
@@ -177,25 +194,27 @@ export async function updateItem(
       await tx.delete(modifierGroups).where(eq(modifierGroups.itemId, itemId));
       await insertGroups(tx, itemId, groups);
     }
+    await changed(tx, restaurantId);
   });
-  await touch(db, restaurantId);
 }
 
 /** Items are archived, never deleted: orders already placed still name them. */
 export async function archiveItem(db: Db, restaurantId: string, itemId: string): Promise<void> {
-  const archived = await db
-    .update(menuItems)
-    .set({ archivedAt: new Date(), available: false, updatedAt: new Date() })
-    .where(
-      and(
-        eq(menuItems.id, itemId),
-        eq(menuItems.restaurantId, restaurantId),
-        isNull(menuItems.archivedAt),
-      ),
-    )
-    .returning({ id: menuItems.id });
-  if (archived.length === 0) throw new ApiError("menu.not_found", "no such item on this menu");
-  await touch(db, restaurantId);
+  await db.transaction(async (tx) => {
+    const archived = await tx
+      .update(menuItems)
+      .set({ archivedAt: new Date(), available: false, updatedAt: new Date() })
+      .where(
+        and(
+          eq(menuItems.id, itemId),
+          eq(menuItems.restaurantId, restaurantId),
+          isNull(menuItems.archivedAt),
+        ),
+      )
+      .returning({ id: menuItems.id });
+    if (archived.length === 0) throw new ApiError("menu.not_found", "no such item on this menu");
+    await changed(tx, restaurantId);
+  });
 }
 
 export async function setOptionAvailability(
@@ -213,6 +232,8 @@ export async function setOptionAvailability(
   if (owner?.restaurantId !== restaurantId)
     throw new ApiError("menu.not_found", "no such option on this menu");
   await db.update(modifierOptions).set({ available }).where(eq(modifierOptions.id, optionId));
+  // Option availability is not searchable, so it announces nothing; the restaurant is still marked
+  // changed, for the menu's ETag.
   await touch(db, restaurantId);
 }
 
@@ -253,9 +274,15 @@ async function insertGroups(
   }
 }
 
-async function touch(db: Db, restaurantId: string): Promise<void> {
+async function touch(db: Db | Tx, restaurantId: string): Promise<void> {
   await db
     .update(restaurants)
     .set({ updatedAt: new Date() })
     .where(eq(restaurants.id, restaurantId));
+}
+
+/** Marks the restaurant changed and announces its new document, inside the change's transaction. */
+async function changed(tx: Tx, restaurantId: string): Promise<void> {
+  await touch(tx, restaurantId);
+  await announceRestaurants(tx, [restaurantId], { nowMs: Date.now() });
 }

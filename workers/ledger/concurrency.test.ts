@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerTransfers } from "../../schema/db/ledger.ts";
 import type { TransferInput, TransferResult } from "../../schema/ledger.ts";
 import type { openDb } from "../db.ts";
-import { platform, walletOf } from "./chart.ts";
+import { payableOf, platform, walletOf } from "./chart.ts";
 import {
   accountSpecs,
   databaseEngine,
@@ -144,6 +144,106 @@ describe.skipIf(!postgresUrl)("the ledger under concurrency on postgres", () => 
     expect(balanceOf(w!).available).toBe(20);
   });
 
+  it("applies each hold, delivery chain and void once when every one is submitted twice at the same moment", async () => {
+    const dbs = await connections(40);
+    const { wallet } = await fundedWallet(2_000);
+    const [orders, payable, revenue] = await ensureAccounts(database.db, [
+      platform("orders_clearing"),
+      payableOf(crypto.randomUUID()),
+      platform("platform_revenue"),
+    ]);
+    // The platform's accounts are shared with other tests of this file: compare with before.
+    const [ordersBefore, revenueBefore] = await lookupAccounts(database.db, [orders!, revenue!]);
+    const ORDERS = 20;
+    /** Each batch twice, on two connections at once; answers both submissions' results. */
+    const twice = async (batches: TransferInput[][], at: number) => {
+      const answers = await Promise.all(
+        [...batches, ...batches].map((b, i) => createTransfers(dbs[i]!, b, at)),
+      );
+      return batches.map((_, i) => [
+        answers[i]!.map((o) => o.result),
+        answers[i + batches.length]!.map((o) => o.result),
+      ]);
+    };
+    const holds: TransferInput[][] = Array.from({ length: ORDERS }, () => [
+      {
+        id: crypto.randomUUID(),
+        kind: "pending",
+        debitAccountId: wallet,
+        creditAccountId: orders!,
+        amount: 100,
+        currency: "USD",
+        code: "order_hold",
+        timeoutMs: 3_600_000,
+      },
+    ]);
+    for (const pair of await twice(holds, T0 + 1)) {
+      expect(pair.flat().sort()).toEqual(["exists", "ok"]);
+    }
+    const [held] = await lookupAccounts(database.db, [wallet]);
+    expect(balanceOf(held!)).toMatchObject({ held: 2_000, available: 0 });
+
+    // Even orders are delivered (the capture and its split, one linked chain), odd ones voided.
+    const resolutions: TransferInput[][] = holds.map(([hold], i) =>
+      i % 2 === 0
+        ? [
+            {
+              id: crypto.randomUUID(),
+              kind: "post_pending",
+              pendingId: hold!.id,
+              code: "order_capture",
+              linked: true,
+            },
+            {
+              id: crypto.randomUUID(),
+              kind: "posted",
+              debitAccountId: orders!,
+              creditAccountId: payable!,
+              amount: 80,
+              currency: "USD",
+              code: "restaurant_share",
+              linked: true,
+            },
+            {
+              id: crypto.randomUUID(),
+              kind: "posted",
+              debitAccountId: orders!,
+              creditAccountId: revenue!,
+              amount: 20,
+              currency: "USD",
+              code: "platform_fee",
+            },
+          ]
+        : [
+            {
+              id: crypto.randomUUID(),
+              kind: "void_pending",
+              pendingId: hold!.id,
+              code: "order_release",
+            },
+          ],
+    );
+    for (const [i, [first, second]] of (await twice(resolutions, T0 + 2)).entries()) {
+      const size = resolutions[i]!.length;
+      // One submission applies the whole batch, the other finds every transfer of it applied.
+      expect([first, second]).toContainEqual(Array(size).fill("ok"));
+      expect([first, second]).toContainEqual(Array(size).fill("exists"));
+    }
+    const [w, o, p, r] = await lookupAccounts(database.db, [wallet, orders!, payable!, revenue!]);
+    expect(balanceOf(w!)).toMatchObject({ posted: 1_000, held: 0, available: 1_000 });
+    expect(balanceOf(o!)).toEqual(balanceOf(ordersBefore!));
+    expect(p!.creditsPosted).toBe(800);
+    expect(r!.creditsPosted - revenueBefore!.creditsPosted).toBe(200);
+    const { accounts, transfers } = await storedLedger(database.db, [
+      wallet,
+      orders!,
+      payable!,
+      revenue!,
+    ]);
+    expect(foldViolations(accounts, transfers)).toEqual([]);
+    expect((await ledgerInvariants(database.db, T0 + 2)).balanced).toBe(true);
+  });
+
   it("holds, then resolves each hold exactly once when a post and a void race for it", async () => {
     const dbs = await connections(50);
     const { wallet, shop } = await fundedWallet(2_500);
@@ -226,7 +326,7 @@ describe.skipIf(!postgresUrl)("the ledger under concurrency on postgres", () => 
     expect(found.every((a) => a.creditsPosted === 16)).toBe(true);
   });
 
-  it("keeps every invariant after every round of random concurrent batches", async () => {
+  it("keeps every invariant after every batch and every round of random concurrent batches", async () => {
     const dbs = await connections(8);
     let day = 0;
     await fc.assert(
@@ -265,6 +365,11 @@ describe.skipIf(!postgresUrl)("the ledger under concurrency on postgres", () => 
                   } else {
                     await voidExpired(dbs[c]!, at, step.voidExpired);
                   }
+                  // After each batch, while the other connections' batches are still running:
+                  // one statement, so one snapshot of everything committed so far.
+                  const now = await ledgerInvariants(dbs[c]!, at);
+                  expect(now.currencies.every((x) => x.balanced)).toBe(true);
+                  expect(now.overdrawnAccounts).toBe(0);
                 }
                 return applied;
               }),

@@ -38,6 +38,8 @@ export type Executor = PgDatabase<NeonQueryResultHKT, typeof tables>;
  */
 const RACE_RETRIES_MAX = 3;
 const RETRYABLE = new Set(["40001", "40P01", "23505"]);
+/** Built once: building a zod schema costs several times parsing with it (bench/ledger). */
+const TransferResults = z.array(TransferResult);
 
 /**
  * Applies a batch of transfers in one round trip and answers one outcome per transfer, in order.
@@ -67,10 +69,9 @@ export async function createTransfers(
       const result = await db.execute(
         sql`select ledger_create_transfers(${payload}::jsonb, ${at}::timestamptz) as results`,
       );
-      const results = z
-        .array(TransferResult)
-        .length(parsed.length)
-        .parse((result.rows[0] as { results: unknown } | undefined)?.results);
+      const results = TransferResults.parse(
+        (result.rows[0] as { results: unknown } | undefined)?.results,
+      );
       assert(results.length === parsed.length, "one result per transfer");
       return parsed.map((t, i) => ({ id: t.id, result: results[i]! }));
     } catch (error) {

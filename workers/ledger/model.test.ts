@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ParsedTransferInput, TransferInput } from "../../schema/ledger.ts";
+import {
+  type ParsedTransferInput,
+  TransferInput,
+  TransferKind,
+  TransferResult,
+} from "../../schema/ledger.ts";
 import {
   doubleSubmissionViolations,
   expectedAnswers,
@@ -16,6 +21,23 @@ import * as model from "./model.ts";
 import { scenarios } from "./scenarios.ts";
 
 describe("the ledger model", () => {
+  // ledger.test.ts runs these scenarios on PGlite and on PostgreSQL: covering every result code
+  // and every operation here is what makes those runs cover them too.
+  it("is specified by scenarios that reach every result code and every operation", () => {
+    const answered = new Set(
+      scenarios.flatMap((s) => s.steps.flatMap((step) => ("batch" in step ? step.expect : []))),
+    );
+    expect(TransferResult.options.filter((r) => !answered.has(r))).toEqual([]);
+    const specs = scenarios.flatMap((s) =>
+      s.steps.flatMap((step) => ("batch" in step ? step.batch : [])),
+    );
+    const kinds = new Set(specs.map((t) => t.kind));
+    expect(TransferKind.options.filter((k) => !kinds.has(k))).toEqual([]);
+    expect(specs.some((t) => t.kind === "post_pending" && t.amount !== undefined)).toBe(true);
+    expect(specs.some((t) => t.kind === "pending" && t.timeoutMs !== undefined)).toBe(true);
+    expect(scenarios.some((s) => s.steps.some((step) => "voidExpired" in step))).toBe(true);
+  });
+
   it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_, scenario) => {
     const engine = modelEngine();
     const run = await runScenario(engine, scenario);

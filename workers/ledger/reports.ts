@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { EarningsLine, EarningsQuery, PayeeRole } from "../../schema/ledger.ts";
-import { payeeAccountCode } from "./chart.ts";
+import { accountId, payeeAccountCode, payeeAccountOf } from "./chart.ts";
 import type { Executor } from "./ledger.ts";
 
 /**
@@ -10,7 +10,10 @@ import type { Executor } from "./ledger.ts";
  */
 export async function earnings(
   db: Executor,
-  query: Pick<EarningsQuery, "role" | "from" | "to" | "after" | "limit">,
+  query: Pick<EarningsQuery, "role" | "from" | "to" | "after" | "limit"> & {
+    /** One payee only: theirs, for their own statement. */
+    ownerId?: string;
+  },
 ): Promise<{ lines: EarningsLine[]; nextAfter: string | null }> {
   const code = payeeAccountCode[query.role satisfies PayeeRole];
   const from = new Date(query.from).toISOString();
@@ -36,6 +39,7 @@ export async function earnings(
         and t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz
     ) d on true
     where a.code = ${code} and a.owner_id > ${after}::uuid
+      ${query.ownerId ? sql`and a.owner_id = ${query.ownerId}::uuid` : sql``}
     order by a.owner_id
     limit ${query.limit}`);
   const rows = result.rows as Array<{
@@ -64,4 +68,24 @@ function safe(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value)) throw new Error(`ledger: ${text} is beyond a safe integer`);
   return value;
+}
+
+/** One payee's figures for a period; zeros when nothing was ever owed to them. */
+export async function earningsOf(
+  db: Executor,
+  role: PayeeRole,
+  ownerId: string,
+  period: { from: string; to: string },
+): Promise<EarningsLine> {
+  const { lines } = await earnings(db, { role, ...period, ownerId, limit: 1 });
+  return (
+    lines[0] ?? {
+      ownerId,
+      accountId: accountId(payeeAccountOf(role, ownerId)),
+      earnedCents: 0,
+      paidOutCents: 0,
+      otherDebitsCents: 0,
+      owedCents: 0,
+    }
+  );
 }

@@ -28,6 +28,7 @@ async function priceFromCatalog(deps: { db: Db; nowMs: number }, cart: QuoteBody
       lines: cart.items,
       dropoff: cart.deliveryAddress,
       tipCents: cart.tipCents,
+      pointsToRedeem: cart.pointsToRedeem,
     }),
   );
   return { restaurant, priced };

@@ -154,6 +154,33 @@ describe("pricing a cart", () => {
     expect(!result.ok && result.error.code).toBe(code);
   });
 
+  it("turns points into a discount on the food only, never past the subtotal", () => {
+    const priced = (pointsToRedeem: number) => {
+      const result = priceCart({
+        restaurantLocation: restaurant,
+        items,
+        lines: [line(["40000000-0000-4000-8000-000000000001"], 2)],
+        dropoff: near,
+        tipCents: 100,
+        pointsToRedeem,
+      });
+      if (!result.ok) throw new Error(result.error.code);
+      return result.value.pricing;
+    };
+    const full = priced(0);
+    expect(priced(300)).toMatchObject({
+      discountCents: 300,
+      pointsRedeemed: 300,
+      totalCents: full.totalCents - 300,
+    });
+    // Fees and the tip are still paid in money.
+    expect(priced(1_000_000)).toMatchObject({
+      discountCents: full.subtotalCents,
+      pointsRedeemed: full.subtotalCents,
+      totalCents: full.totalCents - full.subtotalCents,
+    });
+  });
+
   it("always totals its parts, in whole cents, for any cart", () => {
     const optionIds = burger.modifierGroups[0]!.options.filter((o) => o.available).map((o) => o.id);
     fc.assert(
@@ -164,13 +191,15 @@ describe("pricing a cart", () => {
         }),
         fc.integer({ min: 0, max: 50_000 }),
         fc.double({ min: 30.2, max: 30.33, noNaN: true }),
-        (picks, tipCents, lat) => {
+        fc.integer({ min: 0, max: 100_000 }),
+        (picks, tipCents, lat, pointsToRedeem) => {
           const result = priceCart({
             restaurantLocation: restaurant,
             items,
             lines: picks.map(([option, quantity]) => line([option], quantity)),
             dropoff: { lat, lng: -97.7431 },
             tipCents,
+            pointsToRedeem,
           });
           if (!result.ok) return;
           const p = result.value.pricing;

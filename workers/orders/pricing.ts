@@ -1,7 +1,13 @@
 import type { MenuItem } from "../../schema/catalog.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { LatLng } from "../../schema/geo.ts";
-import type { CartLine, PricedLine, PricedModifier, Pricing } from "../../schema/orders.ts";
+import {
+  type CartLine,
+  POINT_VALUE_CENTS,
+  type PricedLine,
+  type PricedModifier,
+  type Pricing,
+} from "../../schema/orders.ts";
 import { distanceM } from "../geo.ts";
 
 /**
@@ -43,6 +49,8 @@ export type PricingInput = {
   lines: readonly CartLine[];
   dropoff: LatLng;
   tipCents: number;
+  /** Loyalty points the customer wants to spend; the discount never passes the subtotal. */
+  pointsToRedeem?: number;
 };
 
 /**
@@ -82,6 +90,12 @@ export function priceCart(
   );
   const smallOrderFeeCents =
     subtotalCents < policy.smallOrderThresholdCents ? policy.smallOrderFeeCents : 0;
+  // Fees and tip are always paid in money: points buy food only.
+  const pointsRedeemed = Math.min(
+    input.pointsToRedeem ?? 0,
+    Math.floor(subtotalCents / POINT_VALUE_CENTS),
+  );
+  const discountCents = pointsRedeemed * POINT_VALUE_CENTS;
   const pricing: Pricing = {
     currency: "USD",
     subtotalCents,
@@ -89,9 +103,15 @@ export function priceCart(
     serviceFeeCents,
     smallOrderFeeCents,
     tipCents: input.tipCents,
-    discountCents: 0,
+    discountCents,
+    pointsRedeemed,
     totalCents:
-      subtotalCents + deliveryFeeCents + serviceFeeCents + smallOrderFeeCents + input.tipCents,
+      subtotalCents +
+      deliveryFeeCents +
+      serviceFeeCents +
+      smallOrderFeeCents +
+      input.tipCents -
+      discountCents,
     distanceM: distance,
   };
   return ok({ lines, pricing });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Session } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { Earnings, LedgerInvariants, Payout } from "../../schema/ledger.ts";
-import { api, database, signUp, staffSession, unique } from "../../test/edge-fixtures.ts";
+import { api, database, kitchen, signUp, staffSession, unique } from "../../test/edge-fixtures.ts";
 import { accountId, payableOf, platform } from "../ledger/chart.ts";
 import { createTransfers, ensureAccounts } from "../ledger/ledger.ts";
 
@@ -16,8 +16,11 @@ beforeAll(async () => {
  * A restaurant owed `cents`, as the order saga would leave it: shares posted to its payable.
  * (Credited from promotions_expense here, which has no limit, to keep the test to the payable.)
  */
-async function owedRestaurant(cents: number, at = Date.now()): Promise<string> {
-  const restaurantId = crypto.randomUUID();
+async function owedRestaurant(
+  cents: number,
+  at = Date.now(),
+  restaurantId: string = crypto.randomUUID(),
+): Promise<string> {
   const { db, close } = database();
   try {
     const [payable, source] = await ensureAccounts(db, [
@@ -185,5 +188,50 @@ describe("the invariants", () => {
       token: customer.accessToken,
     });
     expect(reply.status).toBe(403);
+  });
+});
+
+describe("a payee's own statement", () => {
+  const period = () => {
+    const now = Date.now();
+    return `from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}`;
+  };
+
+  it("shows a restaurant's staff what it is owed, and nobody else's", async () => {
+    const k = await kitchen();
+    const restaurantId = await owedRestaurant(4_200, Date.now(), k.restaurantId);
+    const staff = k.staff;
+    const mine = await api(`/api/restaurants/${restaurantId}/payables?${period()}`, {
+      token: staff.accessToken,
+    });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      ownerId: restaurantId,
+      earnedCents: 4_200,
+      owedCents: 4_200,
+    });
+
+    const other = await owedRestaurant(100);
+    const theirs = await api<ErrorBody>(`/api/restaurants/${other}/payables?${period()}`, {
+      token: staff.accessToken,
+    });
+    expect(theirs.status).toBe(404);
+    const customer = await signUp();
+    const refused = await api<ErrorBody>(`/api/restaurants/${other}/payables?${period()}`, {
+      token: customer.accessToken,
+    });
+    expect(refused.status).toBe(403);
+  });
+
+  it("shows a courier their own earnings, zero before their first delivery", async () => {
+    const driver = await signUp("driver");
+    const reply = await api(`/api/drivers/me/earnings?${period()}`, { token: driver.accessToken });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ ownerId: driver.user.id, earnedCents: 0, owedCents: 0 });
+    const backwards = await api<ErrorBody>(
+      `/api/drivers/me/earnings?from=${new Date().toISOString()}&to=${new Date(0).toISOString()}`,
+      { token: driver.accessToken },
+    );
+    expect(backwards.status).toBe(400);
   });
 });

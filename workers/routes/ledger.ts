@@ -1,8 +1,11 @@
 import { Hono } from "hono";
+import { RestaurantParam } from "../../schema/catalog.ts";
 import {
   Earnings,
+  EarningsLine,
   EarningsQuery,
   LedgerInvariants,
+  OwnEarningsQuery,
   Payout,
   PayoutBody,
   VoidExpiredBody,
@@ -10,11 +13,12 @@ import {
 } from "../../schema/ledger.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
+import { ApiError } from "../errors.ts";
 import { ledgerInvariants, voidExpired } from "../ledger/ledger.ts";
 import { recordPayout } from "../ledger/payouts.ts";
-import { earnings } from "../ledger/reports.ts";
+import { earnings, earningsOf } from "../ledger/reports.ts";
 import { doc } from "../openapi.ts";
-import { body, query } from "../validate.ts";
+import { body, params, query } from "../validate.ts";
 
 /** The ledger as operators see it: what payees are owed, payouts, and the invariants. */
 export const ledgerRoutes = new Hono<AppEnv>()
@@ -38,6 +42,39 @@ export const ledgerRoutes = new Hono<AppEnv>()
         to: new Date(q.to).toISOString(),
         ...page,
       } satisfies Earnings);
+    },
+  )
+  .get(
+    "/drivers/me/earnings",
+    doc(
+      "The courier's own earnings over a period: earned, paid out, owed now",
+      "drivers",
+      { 200: EarningsLine },
+      { errors: [400] },
+    ),
+    requireAuth("driver"),
+    query(OwnEarningsQuery),
+    async (c) =>
+      c.json(await earningsOf(c.var.db(), "driver", c.var.principal.userId, c.req.valid("query"))),
+  )
+  .get(
+    "/restaurants/:id/payables",
+    doc(
+      "What the platform owes a restaurant over a period (its staff and admins)",
+      "restaurants",
+      { 200: EarningsLine },
+      { errors: [400, 404] },
+    ),
+    requireAuth("restaurant", "admin"),
+    params(RestaurantParam),
+    query(OwnEarningsQuery),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const who = c.var.principal;
+      if (who.role !== "admin" && who.restaurantId !== id) {
+        throw new ApiError("restaurant.not_found", "no such restaurant");
+      }
+      return c.json(await earningsOf(c.var.db(), "restaurant", id, c.req.valid("query")));
     },
   )
   .post(

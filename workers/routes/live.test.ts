@@ -4,7 +4,14 @@ import type { Session, SocketTicket } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { Order } from "../../schema/orders.ts";
 import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
-import { api, cart, kitchen, signUp, type TestKitchen } from "../../test/edge-fixtures.ts";
+import {
+  api,
+  cart,
+  fundedCustomer,
+  kitchen,
+  signUp,
+  type TestKitchen,
+} from "../../test/edge-fixtures.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 
 let k: TestKitchen;
@@ -12,7 +19,7 @@ let customer: Session;
 
 beforeAll(async () => {
   k = await kitchen();
-  customer = await signUp();
+  customer = await fundedCustomer();
 });
 
 async function ticketFor(token: string, kind: "order" | "restaurant", id: string) {

@@ -5,6 +5,7 @@ import type { Order, Quote } from "../../schema/orders.ts";
 import {
   api,
   cart,
+  fundedCustomer,
   kitchen,
   signUp,
   staffSession,
@@ -16,12 +17,12 @@ let customer: Session;
 let other: Session;
 
 beforeAll(async () => {
-  [k, other] = await Promise.all([kitchen(), signUp()]);
+  [k, other] = await Promise.all([kitchen(), fundedCustomer()]);
 });
 
 // A fresh customer per test: placement is rate-limited per customer, as it is in production.
 beforeEach(async () => {
-  customer = await signUp();
+  customer = await fundedCustomer();
 });
 
 describe("placing an order", () => {
@@ -327,5 +328,48 @@ describe("the kitchen's answers", () => {
     });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe("auth.forbidden");
+  });
+});
+
+describe("refunds", () => {
+  it("are for admins, for delivered orders, with a reason and a positive amount", async () => {
+    const placed = (await api<Order>("/api/orders", { token: customer.accessToken, body: cart(k) }))
+      .body;
+    const path = `/api/orders/${placed.id}/refunds`;
+    const asCustomer = await api<ErrorBody>(path, {
+      token: customer.accessToken,
+      body: { amountCents: 100, reason: "cold" },
+    });
+    expect(asCustomer.status).toBe(403);
+
+    const admin = await staffSession("admin");
+    const invalid = await api<ErrorBody>(path, {
+      token: admin.accessToken,
+      body: { amountCents: 0, reason: "" },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe("request.invalid");
+
+    const early = await api<ErrorBody>(path, {
+      token: admin.accessToken,
+      body: { amountCents: 100, reason: "cold" },
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("order.illegal_transition");
+
+    const missing = await api<ErrorBody>(`/api/orders/${crypto.randomUUID()}/refunds`, {
+      token: admin.accessToken,
+      body: { amountCents: 100, reason: "cold" },
+    });
+    expect(missing.status).toBe(404);
+  });
+
+  it("refuses an order the wallet cannot pay, with a clear code, and places nothing", async () => {
+    const poor = await signUp();
+    const reply = await api<ErrorBody>("/api/orders", { token: poor.accessToken, body: cart(k) });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error.code).toBe("wallet.insufficient_funds");
+    const mine = await api<{ orders: unknown[] }>("/api/orders", { token: poor.accessToken });
+    expect(mine.body.orders).toEqual([]);
   });
 });

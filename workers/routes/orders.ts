@@ -12,12 +12,14 @@ import {
   PlaceOrderBody,
   Quote,
   QuoteBody,
+  RefundBody,
   RejectBody,
 } from "../../schema/orders.ts";
 import type { RestaurantClientMessage } from "../../schema/sockets.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { unwrap } from "../errors.ts";
+import { uuidFor } from "../ledger/ids.ts";
 import { doc } from "../openapi.ts";
 import { placeOrder, quote } from "../orders/placement.ts";
 import { limits, rateLimit } from "../rate-limit.ts";
@@ -166,6 +168,35 @@ export const orderRoutes = new Hono<AppEnv>()
         c.var.principal,
         { type: "cancel", ...(reason ? { reason } : {}) },
         commandIdOf(c),
+        c.var.traceparent,
+      );
+      return c.json(unwrap(result));
+    },
+  )
+  .post(
+    "/orders/:id/refunds",
+    doc(
+      "Refund a delivered order, in full or in part, never more than was paid (admins)",
+      "orders",
+      { 200: Order },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("admin"),
+    params(OrderParam),
+    body(RefundBody),
+    async (c) => {
+      const orderId = c.req.valid("param").id;
+      const commandId = commandIdOf(c);
+      const { amountCents, reason } = c.req.valid("json");
+      // The refund's id (its ledger transfers' too) follows from the command's, so a retried
+      // request cannot refund twice.
+      const refundId = commandId
+        ? uuidFor(`refund:${orderId}:${c.var.principal.userId}:${commandId}`)
+        : crypto.randomUUID();
+      const result = await c.env.OrderActor.getByName(orderId).command(
+        c.var.principal,
+        { type: "refund", refundId, amountCents, reason },
+        commandId,
         c.var.traceparent,
       );
       return c.json(unwrap(result));

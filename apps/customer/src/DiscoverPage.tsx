@@ -1,0 +1,181 @@
+import { type FormEvent, useMemo, useState } from "react";
+import type { RestaurantSummary } from "../../../schema/catalog.ts";
+import type { SearchResults } from "../../../schema/search.ts";
+import type { ApiResult } from "../../ui/api.ts";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorState,
+  Field,
+  Link,
+  Spinner,
+} from "../../ui/index.ts";
+import { DEFAULT_ADDRESS } from "./cart.ts";
+import { api } from "./session.ts";
+import { useLoad } from "./useLoad.ts";
+
+/** How far "near me" looks: a city's delivery radius. */
+const NEARBY_RADIUS_M = 10_000;
+
+type Listing = {
+  id: string;
+  name: string;
+  cuisine: string;
+  description: string;
+  openNow: boolean;
+  paused: boolean;
+  distanceM: number | undefined;
+  dishes: string[];
+};
+
+/** Discovery: nearby restaurants, a search over restaurants and dishes, cuisine filters. */
+export function DiscoverPage() {
+  const [point, setPoint] = useState({ lat: DEFAULT_ADDRESS.lat, lng: DEFAULT_ADDRESS.lng });
+  const [located, setLocated] = useState<"default" | "locating" | "mine">("default");
+  const [query, setQuery] = useState("");
+  const [cuisine, setCuisine] = useState<string | null>(null);
+
+  const key = `${point.lat},${point.lng}|${query}|${cuisine ?? ""}`;
+  const [load, retry] = useLoad<Listing[]>(key, () => find(point, query, cuisine));
+  const [cuisines, setCuisines] = useState<string[]>([]);
+  const shown = load.state === "ready" ? load.value : [];
+  const known = useMemo(() => {
+    const all = new Set([...cuisines, ...shown.map((r) => r.cuisine)]);
+    return [...all].sort();
+  }, [cuisines, shown]);
+  if (known.length > cuisines.length) setCuisines(known);
+
+  const search = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setQuery(String(new FormData(event.currentTarget).get("q") ?? "").trim());
+  };
+  const nearMe = () => {
+    if (!navigator.geolocation) return;
+    setLocated("locating");
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setPoint({ lat: position.coords.latitude, lng: position.coords.longitude });
+        setLocated("mine");
+      },
+      () => setLocated("default"),
+      { timeout: 10_000 },
+    );
+  };
+
+  return (
+    <div className="stack">
+      <h1>What are you hungry for?</h1>
+      <search>
+        <form className="row" onSubmit={search} style={{ alignItems: "end" }}>
+          <Field label="Search restaurants and dishes" name="q" type="search" className="grow" />
+          <Button type="submit">Search</Button>
+        </form>
+      </search>
+      <div className="row">
+        <Button variant="secondary" size="small" onClick={nearMe} busy={located === "locating"}>
+          Near me
+        </Button>
+        <span className="muted">
+          {located === "mine" ? "Showing places near you" : "Showing places near downtown Austin"}
+        </span>
+      </div>
+      <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
+        <legend className="sr-only">Cuisine</legend>
+        <Button
+          size="small"
+          variant={cuisine === null ? "primary" : "secondary"}
+          aria-pressed={cuisine === null}
+          onClick={() => setCuisine(null)}
+        >
+          All
+        </Button>
+        {cuisines.map((c) => (
+          <Button
+            key={c}
+            size="small"
+            variant={cuisine === c ? "primary" : "secondary"}
+            aria-pressed={cuisine === c}
+            onClick={() => setCuisine(cuisine === c ? null : c)}
+          >
+            {c}
+          </Button>
+        ))}
+      </fieldset>
+      {load.state === "loading" ? <Spinner label="Finding restaurants" /> : null}
+      {load.state === "error" ? <ErrorState message={load.message} onRetry={retry} /> : null}
+      {load.state === "ready" && load.value.length === 0 ? (
+        <EmptyState title="Nothing found">
+          Try another search or cuisine, or look further from here.
+        </EmptyState>
+      ) : null}
+      <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+        {shown.map((r) => (
+          <Card as="li" key={r.id} data-testid="restaurant-card">
+            <div className="spread">
+              <h2 style={{ margin: 0 }}>
+                <Link to={`/r/${r.id}`}>{r.name}</Link>
+              </h2>
+              {r.paused ? (
+                <Badge tone="warning">Paused</Badge>
+              ) : r.openNow ? (
+                <Badge tone="success">Open</Badge>
+              ) : (
+                <Badge>Closed</Badge>
+              )}
+            </div>
+            <p className="muted" style={{ margin: "4px 0" }}>
+              {r.cuisine}
+              {r.distanceM !== undefined ? ` · ${(r.distanceM / 1000).toFixed(1)} km` : ""}
+            </p>
+            {r.dishes.length > 0 ? <p>Dishes: {r.dishes.join(", ")}</p> : null}
+          </Card>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+async function find(
+  point: { lat: number; lng: number },
+  query: string,
+  cuisine: string | null,
+): Promise<ApiResult<Listing[]>> {
+  const params = new URLSearchParams({ lat: String(point.lat), lng: String(point.lng) });
+  if (cuisine) params.set("cuisine", cuisine);
+  if (query) {
+    params.set("q", query);
+    const found = await api.get<SearchResults>(`/api/search?${params}`);
+    if (!found.ok) return found;
+    return {
+      ok: true,
+      value: found.value.results.map((hit) => ({
+        id: hit.id,
+        name: hit.name,
+        cuisine: hit.cuisine,
+        description: hit.description,
+        openNow: hit.openNow,
+        paused: hit.paused,
+        distanceM: hit.distanceM,
+        dishes: hit.matchedDishes.map((d) => d.name),
+      })),
+    };
+  }
+  params.set("radiusM", String(NEARBY_RADIUS_M));
+  const nearby = await api.get<{ restaurants: RestaurantSummary[] }>(`/api/restaurants?${params}`);
+  if (!nearby.ok) return nearby;
+  return {
+    ok: true,
+    value: nearby.value.restaurants.map((r) => ({
+      id: r.id,
+      name: r.name,
+      cuisine: r.cuisine,
+      description: r.description,
+      openNow: r.openNow,
+      paused: false,
+      distanceM: r.distanceM,
+      dishes: [],
+    })),
+  };
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventEnvelope, Topic } from "../../schema/events.ts";
+import { adminReport, restaurantReport } from "../../workers/analytics/report.ts";
+import { zoneOf } from "../../workers/geo.ts";
+import { analyticsConsumer, analyticsStepOf } from "./analytics-consumer.ts";
+import type { Consumer } from "./bus.ts";
+import { postgresDeadLetters } from "./dead-letters.ts";
+import { atSeq, deadLetter, deliveredOrder, orderEvent, people, T0 } from "./fixtures.ts";
+import {
+  databaseKinds,
+  driverEvent,
+  dump,
+  startTestDatabase,
+  type TestDatabase,
+} from "./search-fixtures.ts";
+
+const MINUTE_MS = 60_000;
+function rejectedOrder(orderId = crypto.randomUUID()): EventEnvelope[] {
+  return [
+    orderEvent("OrderPlaced", { orderId, seq: 1 }),
+    orderEvent("OrderRejected", { orderId, seq: 2, order: { status: "rejected" } }),
+  ];
+}
+
+function cancelledOrder(orderId = crypto.randomUUID()): EventEnvelope[] {
+  return [
+    orderEvent("OrderPlaced", { orderId, seq: 1 }),
+    orderEvent("OrderAccepted", { orderId, seq: 2, order: { status: "accepted" } }),
+    orderEvent("OrderCancelled", { orderId, seq: 3, order: { status: "cancelled" } }),
+  ];
+}
+
+describe("reading analytics events", () => {
+  it("takes the drop-off zone and the fees from OrderPlaced, a milestone from its own event", () => {
+    const [placed, accepted] = deliveredOrder();
+    expect(analyticsStepOf(placed!, "order.events")).toMatchObject({
+      ok: true,
+      step: {
+        zone: zoneOf({ lat: 30.28, lng: -97.74 }),
+        delivery_fee_cents: 299,
+        service_fee_cents: 130,
+        tip_cents: 200,
+        accepted_at: null,
+      },
+    });
+    expect(analyticsStepOf(accepted!, "order.events")).toMatchObject({
+      ok: true,
+      step: { zone: null, accepted_at: atSeq(2) },
+    });
+  });
+
+  it("keeps online and offline, and has nothing to do for offers", () => {
+    const driver = crypto.randomUUID();
+    expect(
+      analyticsStepOf(driverEvent("DriverWentOffline", driver, 2, T0), "driver.events"),
+    ).toEqual({
+      ok: true,
+      step: {
+        kind: "presence",
+        driver_id: driver,
+        seq: 2,
+        at: new Date(T0).toISOString(),
+        online: false,
+      },
+    });
+    const offer = driverEvent("OfferDeclined", driver, 3, T0, {
+      offerId: crypto.randomUUID(),
+      orderIds: [],
+    });
+    expect(analyticsStepOf(offer, "driver.events")).toEqual({ ok: true, step: null });
+  });
+});
+
+describe.each(databaseKinds)("the analytics consumer on $kind", ({ kind, skip }) => {
+  let database: TestDatabase;
+  let consumer: Consumer;
+  const driver = people.driver;
+  const delivered = deliveredOrder();
+  const rejected = rejectedOrder();
+  const cancelled = cancelledOrder();
+  const presence = [
+    driverEvent("DriverWentOnline", driver, 1, T0, { at: null }),
+    driverEvent("DriverWentOffline", driver, 2, T0 + 60 * MINUTE_MS),
+  ];
+  const window = { fromMs: T0 - 60 * MINUTE_MS, toMs: T0 + 120 * MINUTE_MS };
+
+  beforeAll(async () => {
+    if (skip) return;
+    database = await startTestDatabase(kind);
+    consumer = analyticsConsumer({
+      db: database.db,
+      deadLetters: postgresDeadLetters(database.db),
+    });
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const apply = (events: EventEnvelope[], topic: Topic = "order.events") =>
+    consumer.apply(events, { topic });
+
+  it.skipIf(skip)("turns orders and shifts into the figures admins read", async () => {
+    await apply([...delivered, ...rejected, ...cancelled]);
+    await apply(presence, "driver.events");
+
+    const report = await adminReport(database.db, window, null);
+
+    expect(report.orders).toEqual({
+      placed: 3,
+      accepted: 2,
+      rejected: 1,
+      delivered: 1,
+      cancelled: 1,
+      acceptanceRate: 2 / 3,
+      rejectionRate: 1 / 3,
+    });
+    // Placed at seq 1, delivered at seq 9: eight minutes.
+    expect(report.clickToDoor).toMatchObject({ count: 1, p50Seconds: 480, p90Seconds: 480 });
+    expect(report.clickToDoor.buckets[0]).toEqual({ upToMinutes: 20, count: 1 });
+    expect(report.revenue).toEqual({
+      grossCents: 1929,
+      subtotalCents: 1300,
+      deliveryFeeCents: 299,
+      serviceFeeCents: 130,
+      tipCents: 200,
+    });
+    const zone = zoneOf({ lat: 30.28, lng: -97.74 });
+    expect(report.perZoneHour).toEqual([{ hour: new Date(T0).toISOString(), zone, orders: 3 }]);
+    expect(report.perRestaurantHour).toEqual([
+      { hour: new Date(T0).toISOString(), restaurantId: people.restaurant, orders: 3 },
+    ]);
+    // Online an hour; on the job from assignment (seq 4) to delivery (seq 9): five minutes.
+    expect(report.drivers).toEqual({
+      drivers: 1,
+      onlineSeconds: 3600,
+      onJobSeconds: 300,
+      utilization: 300 / 3600,
+    });
+  });
+
+  it.skipIf(skip)("filters on a zone and gives a restaurant its own figures", async () => {
+    const elsewhere = await adminReport(database.db, window, zoneOf({ lat: 40.7, lng: -74 }));
+    expect(elsewhere.orders.placed).toBe(0);
+    expect(elsewhere.clickToDoor.p50Seconds).toBeNull();
+    const own = await restaurantReport(database.db, window, people.restaurant);
+    expect(own.orders.placed).toBe(3);
+    expect(own.perHour).toEqual([{ hour: new Date(T0).toISOString(), orders: 3 }]);
+    const other = await restaurantReport(database.db, window, crypto.randomUUID());
+    expect(other.orders).toMatchObject({ placed: 0, acceptanceRate: null, rejectionRate: null });
+  });
+
+  it.skipIf(skip)("changes nothing when events come again, in any order", async () => {
+    const before = {
+      orders: await dump(database.db, "analytics_orders", "order_id"),
+      presence: await dump(database.db, "analytics_driver_presence", "driver_id, seq"),
+    };
+
+    await apply([...cancelled, ...delivered].reverse());
+    await apply([...presence].reverse(), "driver.events");
+
+    expect({
+      orders: await dump(database.db, "analytics_orders", "order_id"),
+      presence: await dump(database.db, "analytics_driver_presence", "driver_id, seq"),
+    }).toEqual(before);
+  });
+
+  it.skipIf(skip)("sets a poison event aside and applies the rest of the batch", async () => {
+    const orderId = crypto.randomUUID();
+    const poison = { ...orderEvent("OrderAccepted", { orderId, seq: 2 }), data: { nope: 1 } };
+
+    const report = await apply([orderEvent("OrderPlaced", { orderId, seq: 1 }), poison]);
+
+    expect(report.deadLettered).toEqual([poison.id]);
+    expect(await deadLetter(database.db, poison.id)).toMatchObject({
+      error: expect.stringMatching(/^invalid OrderAccepted/),
+    });
+    const rows = (await dump(database.db, "analytics_orders", "order_id")) as {
+      order_id: string;
+    }[];
+    expect(rows.map((r) => r.order_id)).toContain(orderId);
+  });
+});

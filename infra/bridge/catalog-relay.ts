@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { inArray, sql } from "drizzle-orm";
+import { catalogOutbox } from "../../schema/db/catalog-outbox.ts";
+import type { EventEnvelope } from "../../schema/events.ts";
+import type { Db } from "../../workers/db.ts";
+import type { EventBus } from "./bus.ts";
+
+/**
+ * Relays the catalog's Postgres outbox (`catalog_outbox`, written by workers/catalog/outbox.ts in
+ * the transaction of each change) to the bus, so catalog changes reach `restaurant.events` on the
+ * in-process bus and on Kafka alike.
+ *
+ * A round is: claim up to RELAY_BATCH_MAX rows by setting a lease on them in one statement (rows
+ * picked FOR UPDATE SKIP LOCKED, so concurrent relays never claim the same row), publish them,
+ * and delete them once the bus has acknowledged. The lease is what makes this safe without holding
+ * a transaction open across the publish: a relay that dies mid-round leaves rows that another
+ * claims when the lease runs out, and the consumers' idempotent apply absorbs the repeat. (A
+ * transaction held across the publish would also stall PGlite, whose socket server runs only the
+ * open transaction's connection while it lasts, and the in-process consumers need another.)
+ */
+
+/** Rows per round: about the size of an actor's outbox batch, each a restaurant's document. */
+export const RELAY_BATCH_MAX = 100;
+
+/**
+ * A claim lasts this long. It must outlast a publish (the Kafka producer's own timeout is
+ * 30 s), or a slow round would be repeated by another relay while still under way.
+ */
+export const RELAY_LEASE_MS = 60_000;
+
+/** An idle relay looks again after this: a catalog change is searchable within about a second. */
+export const RELAY_INTERVAL_MS = 500;
+
+/** After a failed round the relay waits this long, doubling up to the cap. */
+export const RELAY_RETRY_DELAY_MS_MIN = 500;
+export const RELAY_RETRY_DELAY_MS_MAX = 10_000;
+
+export type CatalogRelayOptions = {
+  db: Db;
+  bus: EventBus;
+  log?: (line: Record<string, unknown>) => void;
+  intervalMs?: number;
+  leaseMs?: number;
+};
+
+export type CatalogRelay = {
+  /** One round: claims, publishes and deletes; resolves with the number of events relayed. */
+  relayOnce(): Promise<number>;
+  /** Stops the loop after the round in flight. */
+  close(): Promise<void>;
+};
+
+/** One round of the relay, on its own (tests and the loop below call it). */
+export async function relayRound(
+  db: Db,
+  bus: EventBus,
+  leaseMs: number = RELAY_LEASE_MS,
+): Promise<number> {
+  const claimed = await db.execute<{ position: string | number; event: EventEnvelope }>(sql`
+    update catalog_outbox
+    set claimed_until = now() + make_interval(secs => ${leaseMs / 1000})
+    where position in (
+      select position from catalog_outbox
+      where claimed_until is null or claimed_until < now()
+      order by position
+      limit ${RELAY_BATCH_MAX}
+      for update skip locked
+    )
+    returning position, event
+  `);
+  if (claimed.rows.length === 0) return 0;
+  // Publication order is outbox order, so one restaurant's events go out in seq order.
+  const rows = claimed.rows
+    .map((row) => ({ position: Number(row.position), event: row.event }))
+    .sort((a, b) => a.position - b.position);
+  const positions = rows.map((row) => row.position);
+  try {
+    await bus.publish(rows.map((row) => row.event));
+  } catch (error) {
+    // Let the next round take them at once instead of after the lease.
+    await db
+      .update(catalogOutbox)
+      .set({ claimedUntil: null })
+      .where(inArray(catalogOutbox.position, positions))
+      .catch(() => {});
+    throw error;
+  }
+  await db.delete(catalogOutbox).where(inArray(catalogOutbox.position, positions));
+  return rows.length;
+}
+
+/** Starts relaying in the background until `close()`. */
+export function startCatalogRelay(options: CatalogRelayOptions): CatalogRelay {
+  const log = options.log ?? (() => {});
+  const intervalMs = options.intervalMs ?? RELAY_INTERVAL_MS;
+  const leaseMs = options.leaseMs ?? RELAY_LEASE_MS;
+  const stop = new AbortController();
+  let failures = 0;
+
+  const relayOnce = () => relayRound(options.db, options.bus, leaseMs);
+
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      let waitMs = intervalMs;
+      try {
+        const relayed = await relayOnce();
+        failures = 0;
+        if (relayed > 0) log({ msg: "catalog_relay.relayed", count: relayed });
+        // A full round means more may be waiting: go again at once.
+        if (relayed === RELAY_BATCH_MAX) waitMs = 0;
+      } catch (error) {
+        failures += 1;
+        waitMs = Math.min(
+          RELAY_RETRY_DELAY_MS_MAX,
+          RELAY_RETRY_DELAY_MS_MIN * 2 ** Math.min(failures - 1, 10),
+        );
+        log({ msg: "catalog_relay.failed", error: String(error), retryInMs: waitMs });
+      }
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal: stop.signal }).catch(() => {});
+    }
+  })();
+
+  return {
+    relayOnce,
+    async close() {
+      stop.abort();
+      await loop;
+    },
+  };
+}
