@@ -70,7 +70,13 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["infra/**/*.test.ts", "k8s/**/*.test.ts", "apps/**/*.test.ts", ...NODE_ONLY],
+          include: [
+            "infra/**/*.test.ts",
+            "k8s/**/*.test.ts",
+            "apps/**/*.test.ts",
+            "sim/**/*.test.ts",
+            ...NODE_ONLY,
+          ],
           exclude: ["**/*.kafka.test.ts", "**/node_modules/**"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

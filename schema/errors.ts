@@ -39,6 +39,8 @@ export const errorStatus = {
   "order.not_at_restaurant": 409,
   "order.delivery_code_wrong": 422,
   "order.delivery_code_locked": 409,
+  "order.already_rated": 409,
+  "user.not_found": 404,
   "offer.not_found": 404,
   "offer.expired": 409,
   "offer.taken": 409,

@@ -69,6 +69,10 @@ export const OrderEventData = z.discriminatedUnion("type", [
     amountCents: z.number().int(),
     reason: z.string(),
   }),
+  orderEvent("OrderRated", {
+    stars: z.number().int().min(1).max(5),
+    comment: z.string().optional(),
+  }),
 ]);
 export type OrderEventData = z.infer<typeof OrderEventData>;
 export type OrderEventType = OrderEventData["type"];
@@ -150,6 +154,11 @@ export const DriverEventData = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("OfferAccepted"),
     data: z.object({ offerId: z.uuid(), orderIds: z.array(z.uuid()), won: z.array(z.uuid()) }),
+  }),
+  /** An admin dispatched an order to this courier by hand, outside any offer. */
+  z.object({
+    type: z.literal("AssignedByAdmin"),
+    data: z.object({ orderId: z.uuid(), adminId: z.uuid().nullable() }),
   }),
   z.object({
     type: z.literal("OfferDeclined"),

@@ -174,6 +174,16 @@ export const Refund = z.object({
 });
 export type Refund = z.infer<typeof Refund>;
 
+export const RATING_COMMENT_MAX = 500;
+
+/** The customer's verdict on a delivered order: given once, never changed. */
+export const Rating = z.object({
+  stars: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type Rating = z.infer<typeof Rating>;
+
 /** The order as its owner (the OrderActor) holds it, and as every permitted party sees it. */
 export const Order = z.object({
   id: z.uuid(),
@@ -198,6 +208,8 @@ export const Order = z.object({
   version: z.number().int(),
   timeline: z.array(TimelineEntry),
   refunds: z.array(Refund).default([]),
+  /** Null until the customer rates the delivered order; orders stored before ratings parse. */
+  rating: Rating.nullable().default(null),
 });
 export type Order = z.infer<typeof Order>;
 
@@ -266,6 +278,12 @@ export const OrderCommand = z.discriminatedUnion("type", [
     amountCents: z.number().int().min(1).max(10_000_000),
     reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
   }),
+  /** The customer's stars after delivery; once per order. */
+  z.strictObject({
+    type: z.literal("rate"),
+    stars: z.number().int().min(1).max(5),
+    comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
+  }),
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand["type"];
@@ -278,6 +296,14 @@ export const RefundBody = z.strictObject({
   reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
 });
 export type RefundBody = z.infer<typeof RefundBody>;
+export const RatingBody = z.strictObject({
+  stars: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
+});
+export type RatingBody = z.infer<typeof RatingBody>;
+/** An admin's manual dispatch: this order to that online, idle courier. */
+export const AssignBody = z.strictObject({ driverId: z.uuid() });
+export type AssignBody = z.infer<typeof AssignBody>;
 
 export const OrderListQuery = z.strictObject({
   status: OrderStatus.optional(),

@@ -4,11 +4,20 @@ import { Failure } from "./errors.ts";
 import { Position } from "./geo.ts";
 import { OrderRestaurant } from "./orders.ts";
 
-/** A zone as the admin's live map shows it: its idle couriers and the orders waiting for one. */
+/**
+ * A zone as the admin's live map shows it: its online couriers, idle (offered work) or busy (on
+ * a job), and the orders waiting for one.
+ */
 export const ZoneSnapshot = z.object({
   zone: z.string(),
   at: z.iso.datetime(),
-  drivers: z.array(z.object({ driverId: z.uuid(), position: Position })),
+  drivers: z.array(
+    z.object({
+      driverId: z.uuid(),
+      position: Position,
+      state: z.enum(["idle", "busy"]).default("idle"),
+    }),
+  ),
   orders: z.array(
     z.object({
       orderId: z.uuid(),

@@ -11,6 +11,7 @@ import {
 } from "../../schema/dispatch.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { Position } from "../../schema/geo.ts";
+import type { Order } from "../../schema/orders.ts";
 import { readConfig } from "../../workers/config.ts";
 import { cellOf, zoneOf } from "../../workers/geo.ts";
 import { traceparentFrom } from "../../workers/trace.ts";
@@ -62,6 +63,8 @@ type Stored = {
   indexedZone: string | null;
   /** The fine cell the zone last heard; a move inside it changes no match. */
   indexedCell?: string | null;
+  /** Whether the zone last heard the courier is on a job (on its map, out of its index). */
+  indexedBusy?: boolean;
   zoneVersion: number;
   zoneSyncedAtMs: number;
   eventSeq: number;
@@ -84,6 +87,8 @@ export class DriverActor extends Server<Env> {
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
   private state: Stored;
+  /** An admin's assignment is in flight: no offer may slip in before its job is stored. */
+  private assigning = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -130,7 +135,8 @@ export class DriverActor extends Server<Env> {
     if (!this.state.online) return fail("driver.offline", "this courier is offline");
     if (this.state.offer && this.state.offer.offerId !== offer.offerId)
       return fail("driver.busy", "this courier is considering another offer");
-    if (this.jobs().length > 0) return fail("driver.busy", "this courier is on a trip");
+    if (this.jobs().length > 0 || this.assigning)
+      return fail("driver.busy", "this courier is on a trip");
     if (Date.parse(offer.expiresAt) <= this.clock())
       return fail("offer.expired", "the offer expired before it arrived");
     this.ctx.storage.transactionSync(() => {
@@ -151,6 +157,55 @@ export class DriverActor extends Server<Env> {
     });
     await this.timers.arm();
     this.tell({ type: "offer_closed", offerId, why: "withdrawn" });
+  }
+
+  /**
+   * An admin's manual dispatch: this courier takes the order, through the same compare-and-set
+   * as an accepted offer. Refused while the courier is offline, considering an offer or on a trip,
+   * so an override never gives one courier two jobs. The order's next update tells its zone to
+   * stop offering it.
+   */
+  async assignByAdmin(
+    who: Principal,
+    orderId: string,
+    commandId: string,
+  ): Promise<Result<DriverState>> {
+    if (who.role !== "admin") return fail("auth.forbidden", "only an admin may assign couriers");
+    if (this.job(orderId)) return ok(this.snapshot());
+    if (!this.state.online) return fail("driver.offline", "this courier is offline");
+    if (this.state.offer || this.jobs().length > 0 || this.assigning)
+      return fail("driver.busy", "this courier is busy with another offer or trip");
+    this.assigning = true;
+    let result: Result<Order>;
+    try {
+      result = await this.env.OrderActor.getByName(orderId).assignDriver(
+        this.state.driverId,
+        `admin:${commandId}`,
+        { role: "admin", userId: who.userId },
+      );
+    } finally {
+      this.assigning = false;
+    }
+    if (!result.ok) return result;
+    this.storeJob(jobOf(result.value));
+    const nowMs = this.clock();
+    this.ctx.storage.transactionSync(() =>
+      this.record(nowMs, {
+        type: "AssignedByAdmin",
+        data: { orderId, adminId: who.userId ?? null },
+      }),
+    );
+    await this.syncZone();
+    await this.timers.arm();
+    for (const job of this.jobs()) this.tell({ type: "job", job });
+    if (this.state.position) {
+      this.ctx.waitUntil(
+        this.env.OrderActor.getByName(orderId)
+          .track(this.state.driverId, this.state.position)
+          .catch(() => {}),
+      );
+    }
+    return ok(this.snapshot());
   }
 
   /** An order's newer state. A job that is no longer this courier's, or is over, is dropped. */
@@ -467,19 +522,22 @@ export class DriverActor extends Server<Env> {
   }
 
   /**
-   * Keeps the courier in exactly one zone's index while available, and in none otherwise. On a
-   * zone change the old zone lets go first; only then does the new one take the courier, so the
-   * courier is never indexed twice, and a failure is retried, so never lost.
+   * Keeps the courier in exactly one zone while online (in its dispatch index when available,
+   * on its map only when busy), and in none otherwise. On a zone change the old zone lets go
+   * first; only then does the new one take the courier, so the courier is never in two, and a
+   * failure is retried, so never lost.
    */
   private zoneIsStale(position: Position): boolean {
-    const target = this.isAvailable() ? zoneOf(position) : null;
+    const target = this.state.online ? zoneOf(position) : null;
     if (target !== this.state.indexedZone) return true;
+    if (target !== null && (this.state.indexedBusy ?? false) !== !this.isAvailable()) return true;
     return target !== null && cellOf(position) !== (this.state.indexedCell ?? null);
   }
 
   private async syncZone(): Promise<void> {
     const position = this.state.position;
-    const target = this.isAvailable() && position ? zoneOf(position) : null;
+    const target = this.state.online && position ? zoneOf(position) : null;
+    const busy = !this.isAvailable();
     const current = this.state.indexedZone;
     try {
       if (current && current !== target) {
@@ -497,11 +555,13 @@ export class DriverActor extends Server<Env> {
           this.state.driverId,
           position,
           version,
+          busy,
         );
         this.save({
           ...this.state,
           indexedZone: target,
           indexedCell: cellOf(position),
+          indexedBusy: busy,
           zoneVersion: version,
           zoneSyncedAtMs: this.clock(),
         });

@@ -9,8 +9,10 @@ import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/s
 import { ids, placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
 import { pelt } from "../../test/fuzz.ts";
+import { TEST_SECRETS } from "../../test/setup/edge.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
+import { deliveryCodeFor } from "./delivery-code.ts";
 
 // Every order here is the builders' customer's: their wallet holds enough for all of them.
 beforeAll(() => fund(ids.customer, 100_000_000));
@@ -243,5 +245,76 @@ describe("OrderActor", () => {
       2,
       request.pricing.totalCents,
     ]);
+  });
+});
+
+describe("rating", () => {
+  /** Kitchen cooks, a courier arrives, picks up and hands over with the customer's code. */
+  async function delivered() {
+    const { stub, request } = await placed();
+    const staff = staffOf(request.restaurant.id);
+    const at = { ...request.restaurant.location, at: new Date(T).toISOString() };
+    const must = async (r: Promise<{ ok: boolean; error?: { code: string } }>) => {
+      const answer = await r;
+      if (!answer.ok) throw new Error(answer.error?.code);
+    };
+    await must(stub.command(staff, { type: "accept", prepMinutes: 5 }, null, request.traceparent));
+    await must(stub.command(staff, { type: "start_preparing" }, null, request.traceparent));
+    await must(stub.assignDriver(ids.driver, crypto.randomUUID()));
+    await must(stub.driverStep(ids.driver, { type: "driver_arrived_at_restaurant" }, "a", at));
+    await must(stub.command(staff, { type: "mark_ready" }, null, request.traceparent));
+    await must(stub.driverStep(ids.driver, { type: "pick_up" }, "p", at));
+    const code = await deliveryCodeFor(TEST_SECRETS.JWT_SECRET, request.orderId);
+    await must(stub.driverStep(ids.driver, { type: "deliver", code }, "d", null));
+    return { stub, request };
+  }
+
+  it("keeps the customer's one rating across a restart, and sends OrderRated on", async () => {
+    const { stub, request } = await delivered();
+    const watcher = await openSocket<OrderServerMessage>(stub, principals.customer);
+    await watcher.inbox.next((m) => m.type === "snapshot");
+    const rated = await stub.command(
+      principals.customer,
+      { type: "rate", stars: 5, comment: "still hot" },
+      "rate-1",
+      request.traceparent,
+    );
+    expect(rated.ok && rated.value.rating).toMatchObject({ stars: 5, comment: "still hot" });
+    const pushed = await watcher.inbox.next<Extract<OrderServerMessage, { type: "updated" }>>(
+      (m) => m.type === "updated",
+    );
+    expect([pushed.event, pushed.order.rating?.stars]).toEqual(["OrderRated", 5]);
+    // The same request retried answers the same; a new one is refused.
+    const retried = await stub.command(
+      principals.customer,
+      { type: "rate", stars: 5, comment: "still hot" },
+      "rate-1",
+      request.traceparent,
+    );
+    expect(retried.ok).toBe(true);
+    const again = await stub.command(
+      principals.customer,
+      { type: "rate", stars: 1 },
+      "rate-2",
+      request.traceparent,
+    );
+    expect(!again.ok && again.error.code).toBe("order.already_rated");
+    await evictDurableObject(stub);
+    expect((await stub.snapshot())?.rating).toMatchObject({ stars: 5, comment: "still hot" });
+    // Exactly one OrderRated waits in the outbox for the bridge: the refusal recorded nothing.
+    const events = await stub.pendingEvents();
+    expect(events.filter((e) => e.type === "OrderRated")).toHaveLength(1);
+  });
+
+  it("is not another customer's to give", async () => {
+    const { stub, request } = await delivered();
+    const stranger: Principal = { userId: crypto.randomUUID(), role: "customer" };
+    const refused = await stub.command(
+      stranger,
+      { type: "rate", stars: 1 },
+      null,
+      request.traceparent,
+    );
+    expect(!refused.ok && refused.error.code).toBe("order.not_found");
   });
 });

@@ -313,21 +313,35 @@ export class OrderActor extends Server<Env> {
    * The compare-and-set at the heart of dispatch: the first driver to accept gets the order; any
    * other is told it is taken. Asking again for the driver who has it answers yes again.
    */
-  async assignDriver(driverId: string, offerId: string): Promise<Result<Order>> {
+  async assignDriver(
+    driverId: string,
+    offerId: string,
+    by: Actor = { role: "system" },
+  ): Promise<Result<Order>> {
     const order = this.order;
     if (!order) return notFound();
+    // An admin's override names why it cannot be done: a finished or undispatchable order is an
+    // illegal transition (the machine says so), only a live order with a courier is "taken".
+    const over = TERMINAL.has(order.status) || order.status === "picked_up";
+    if (by.role === "admin" && over) {
+      return fail(
+        "order.illegal_transition",
+        `cannot assign a courier to an order that is ${order.status}`,
+        { status: order.status, driverStage: order.driverStage, command: "assign_driver" },
+      );
+    }
     if (order.driverId === driverId) return ok(order);
     if (order.driverId !== null || order.driverStage !== "unassigned") {
       return fail("offer.taken", "another courier has this order");
     }
     const result = this.apply(
       { type: "assign_driver", driverId },
-      { role: "system" },
+      by,
       traceparentFrom(null),
       `offer:${offerId}:${driverId}`,
     );
     if (!result.ok)
-      return result.error.code === "order.illegal_transition"
+      return result.error.code === "order.illegal_transition" && by.role !== "admin"
         ? fail("offer.taken", "this order no longer needs a courier")
         : result;
     await this.afterChange(result.value);

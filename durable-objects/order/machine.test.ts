@@ -332,3 +332,53 @@ describe("refunds", () => {
     expect(!early.ok && early.error.code).toBe("order.illegal_transition");
   });
 });
+
+describe("rating", () => {
+  const rate = (stars: number, comment?: string): OrderCommand => ({
+    type: "rate",
+    stars,
+    ...(comment ? { comment } : {}),
+  });
+
+  it("keeps the customer's stars and comment on the order, with an OrderRated event", () => {
+    const delivered = run(placed(), toDelivered);
+    expect(delivered.rating).toBeNull();
+    const rated = decide(delivered, rate(4, "warm and quick"), customer, T0 + 60_000);
+    if (!rated.ok) throw new Error(rated.error.code);
+    expect(rated.order.rating).toEqual({
+      stars: 4,
+      comment: "warm and quick",
+      at: new Date(T0 + 60_000).toISOString(),
+    });
+    expect(rated.order.status).toBe("delivered");
+    expect(rated.order.timeline.at(-1)).toMatchObject({ type: "OrderRated", by: customer });
+    expect(rated.events).toMatchObject([
+      { type: "OrderRated", data: { stars: 4, comment: "warm and quick" } },
+    ]);
+  });
+
+  it("is given once: a second rating is refused and changes nothing", () => {
+    const rated = run(run(placed(), toDelivered), [[rate(5), customer]]);
+    const again = decide(rated, rate(1), customer, T0 + 90_000);
+    expect(!again.ok && again.error.code).toBe("order.already_rated");
+    expect(rated.rating?.stars).toBe(5);
+    expect(rated.rating?.comment).toBeNull();
+  });
+
+  it("is for the order's own customer, and for delivered orders only", () => {
+    const delivered = run(placed(), toDelivered);
+    for (const who of [admin, staff, driver, system]) {
+      const refused = decide(delivered, rate(5), who, T0);
+      expect(!refused.ok && refused.error.code).toBe("auth.forbidden");
+    }
+    const stranger = decide(delivered, rate(5), { role: "customer", userId: ids.admin }, T0);
+    expect(!stranger.ok && stranger.error.code).toBe("auth.forbidden");
+    for (const early of [placed(), run(placed(), toReady)]) {
+      const refused = decide(early, rate(5), customer, T0);
+      expect(!refused.ok && refused.error.code).toBe("order.illegal_transition");
+    }
+    const cancelled = run(placed(), [[{ type: "cancel" }, customer]]);
+    const late = decide(cancelled, rate(5), customer, T0);
+    expect(!late.ok && late.error.code).toBe("order.illegal_transition");
+  });
+});

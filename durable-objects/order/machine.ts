@@ -108,7 +108,12 @@ export const transitions: Record<OrderCommandType, Rule> = {
   },
   // The one command on a finished order: money back after delivery.
   refund: { by: ["admin"], from: ["delivered"] },
+  // The customer's stars, once, after the food has arrived.
+  rate: { by: ["customer"], from: ["delivered"] },
 };
+
+/** Commands that act on an order after it ended (the others are refused once it is over). */
+const AFTER_THE_END: ReadonlySet<OrderCommandType> = new Set(["refund", "rate"]);
 
 /**
  * Who may cancel when, beyond the table: a customer only before the kitchen has accepted; the
@@ -158,6 +163,7 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
     version: 0,
     timeline: [],
     refunds: [],
+    rating: null,
   };
   return record(order, { role: "customer", userId: input.customer.id }, nowMs, {
     type: "OrderPlaced",
@@ -178,7 +184,7 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
   if (!rule.by.includes(by.role)) {
     return fail("auth.forbidden", `a ${by.role} may not ${command.type.replaceAll("_", " ")}`);
   }
-  if (TERMINAL.has(order.status) && command.type !== "refund") {
+  if (TERMINAL.has(order.status) && !AFTER_THE_END.has(command.type)) {
     return illegal(order, command.type);
   }
   if (command.type === "cancel" && by.role !== "system") {
@@ -196,6 +202,16 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
   if (!rule.from.includes(order.status)) return illegal(order, command.type);
   if (rule.stages && !rule.stages.includes(order.driverStage)) return illegal(order, command.type);
 
+  if (command.type === "rate") {
+    if (by.userId !== order.customerId) {
+      return fail("auth.forbidden", "only the order's customer may rate it");
+    }
+    if (order.rating !== null) {
+      return fail("order.already_rated", "this order has already been rated", {
+        stars: order.rating.stars,
+      });
+    }
+  }
   if ("driverId" in command && command.type !== "assign_driver") {
     if (order.driverId !== command.driverId) {
       return fail("order.driver_mismatch", "this order is not assigned to that driver");
@@ -312,6 +328,14 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
         },
         command.reason,
       );
+    }
+    case "rate": {
+      const comment = command.comment ? command.comment : null;
+      next.rating = { stars: command.stars, comment, at: iso(nowMs) };
+      return decided(next, by, nowMs, {
+        type: "OrderRated",
+        data: { order: factsOf(next), stars: command.stars, ...(comment ? { comment } : {}) },
+      });
     }
   }
 }

@@ -63,6 +63,7 @@ function orderWith(pricing: Pricing): Order {
     version: 9,
     timeline: [],
     refunds: [],
+    rating: null,
   };
 }
 

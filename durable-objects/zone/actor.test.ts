@@ -308,6 +308,105 @@ describe("dispatch", () => {
   });
 });
 
+describe("manual dispatch", () => {
+  it("gives the order to the admin's courier, and the zone withdraws its own offer", async () => {
+    const restaurant = await spot();
+    const nearest = await onlineDriver(near(restaurant, 150));
+    const chosen = await onlineDriver(near(restaurant, 900));
+    const { zone, request, stub: order } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    expect((await offerOf(nearest.stub, nearest.who))?.orderIds).toEqual([request.orderId]);
+
+    const assigned = await chosen.stub.assignByAdmin(principals.admin, request.orderId, "pick");
+    expect(assigned.ok && assigned.value.jobs.map((j) => [j.orderId, j.driverStage])).toEqual([
+      [request.orderId, "assigned"],
+    ]);
+    const now = await order.snapshot();
+    expect([now?.driverId, now?.driverStage]).toEqual([chosen.id, "assigned"]);
+    expect(now?.timeline.at(-1)).toMatchObject({ type: "DriverAssigned", by: principals.admin });
+    // The order told its zone it needs no courier now: no order waits there, no offer is out.
+    const view = await zone.view();
+    expect(view.orders.map((o) => o.orderId)).not.toContain(request.orderId);
+    expect(await offerOf(nearest.stub, nearest.who)).toBeNull();
+    // Repeating the same assignment answers yes again and changes nothing.
+    const again = await chosen.stub.assignByAdmin(principals.admin, request.orderId, "pick");
+    expect(again.ok).toBe(true);
+    expect((await order.snapshot())?.version).toBe(now?.version);
+  });
+
+  it("refuses an offline or busy courier, a taken order, and an order not waiting", async () => {
+    const restaurant = await spot();
+    const { request } = await acceptedOrder(restaurant);
+    const other = await acceptedOrder(restaurant);
+    const first = await onlineDriver(near(restaurant, 100));
+    const second = await onlineDriver(near(restaurant, 200));
+    const offline = env.DriverActor.getByName(crypto.randomUUID());
+    const code = async (p: Promise<{ ok: boolean; error?: { code: string } }>) => {
+      const r = await p;
+      return r.ok ? "ok" : r.error?.code;
+    };
+    expect(await code(offline.assignByAdmin(principals.admin, request.orderId, "x"))).toBe(
+      "driver.offline",
+    );
+    expect(await code(first.stub.assignByAdmin(principals.admin, request.orderId, "x"))).toBe("ok");
+    expect(await code(first.stub.assignByAdmin(principals.admin, other.request.orderId, "y"))).toBe(
+      "driver.busy",
+    );
+    expect(await code(second.stub.assignByAdmin(principals.admin, request.orderId, "z"))).toBe(
+      "offer.taken",
+    );
+    expect(await code(second.stub.assignByAdmin(first.who, other.request.orderId, "w"))).toBe(
+      "auth.forbidden",
+    );
+    const cancelled = await other.stub.command(
+      principals.admin,
+      { type: "cancel" },
+      null,
+      other.request.traceparent,
+    );
+    expect(cancelled.ok).toBe(true);
+    expect(
+      await code(second.stub.assignByAdmin(principals.admin, other.request.orderId, "v")),
+    ).toBe("order.illegal_transition");
+  });
+});
+
+describe("the admin's map", () => {
+  it("shows couriers on a job as busy, keeps them out of dispatch, and idle again after", async () => {
+    const restaurant = await spot();
+    const courier = await onlineDriver(near(restaurant, 300));
+    const { zone, request, stub: order } = await acceptedOrder(restaurant);
+    const stateOf = async () =>
+      (await zone.view()).drivers.find((d) => d.driverId === courier.id)?.state;
+    expect(await stateOf()).toBe("idle");
+
+    expect((await courier.stub.assignByAdmin(principals.admin, request.orderId, "a")).ok).toBe(
+      true,
+    );
+    expect(await stateOf()).toBe("busy");
+    expect((await zone.supply(restaurant)).availableDrivers).toBe(0);
+    // A busy courier is never offered work, however many rounds run.
+    const next = await acceptedOrder(restaurant);
+    await round(zone, T);
+    expect(await offerOf(courier.stub, courier.who)).toBeNull();
+    expect((await next.stub.snapshot())?.driverId).toBeNull();
+    // Evicting the zone reloads only idle couriers into its index.
+    await evictDurableObject(zone);
+    expect(await stateOf()).toBe("busy");
+    expect((await zone.supply(restaurant)).availableDrivers).toBe(0);
+
+    const back = await order.command(
+      principals.admin,
+      { type: "unassign_driver", driverId: courier.id },
+      null,
+      request.traceparent,
+    );
+    expect(back.ok).toBe(true);
+    expect(await stateOf()).toBe("idle");
+    expect((await zone.supply(restaurant)).availableDrivers).toBe(1);
+  });
+});
+
 describe("on the job", () => {
   async function assigned() {
     const restaurant = await spot();

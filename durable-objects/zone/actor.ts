@@ -39,6 +39,8 @@ const migrations = [
       ...OUTBOX_MIGRATION,
     ],
   },
+  // Couriers on a job stay on the admin's map (busy = 1), never in the dispatch index.
+  { id: 2, statements: ["alter table drivers add column busy integer not null default 0"] },
 ];
 
 type OrderRow = {
@@ -90,7 +92,7 @@ export class ZoneActor extends Server<Env> {
     });
     for (const row of ctx.storage.sql
       .exec<{ driver_id: string; lat: number; lng: number }>(
-        "select driver_id, lat, lng from drivers",
+        "select driver_id, lat, lng from drivers where busy = 0",
       )
       .toArray()) {
       this.fleet.set(row.driver_id, { lat: row.lat, lng: row.lng });
@@ -99,11 +101,17 @@ export class ZoneActor extends Server<Env> {
   }
 
   /**
-   * A courier's place in this zone's index: a position while they are available here, null when
-   * they leave (busy, offline, or another zone). Updates carry the courier's own counter, so a
-   * late one never undoes a newer one.
+   * A courier's place in this zone: a position while they are online here, null when they leave
+   * (offline, or another zone). Only idle couriers are in the dispatch index; busy ones (on a
+   * job) are kept for the admin's map alone. Updates carry the courier's own counter, so a late
+   * one never undoes a newer one.
    */
-  async driverUpdate(driverId: string, position: Position | null, version: number): Promise<void> {
+  async driverUpdate(
+    driverId: string,
+    position: Position | null,
+    version: number,
+    busy = false,
+  ): Promise<void> {
     const known = this.ctx.storage.sql
       .exec<{ version: number }>("select version from versions where driver_id = ?", driverId)
       .toArray()[0];
@@ -118,19 +126,24 @@ export class ZoneActor extends Server<Env> {
       this.fleet.remove(driverId);
     } else {
       this.ctx.storage.sql.exec(
-        `insert into drivers (driver_id, lat, lng, at, version, seen_at) values (?, ?, ?, ?, ?, ?)
+        `insert into drivers (driver_id, lat, lng, at, version, seen_at, busy) values (?, ?, ?, ?, ?, ?, ?)
          on conflict (driver_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at,
-           version = excluded.version, seen_at = excluded.seen_at`,
+           version = excluded.version, seen_at = excluded.seen_at, busy = excluded.busy`,
         driverId,
         position.lat,
         position.lng,
         position.at,
         version,
         this.clock(),
+        busy ? 1 : 0,
       );
-      this.fleet.set(driverId, position);
-      if (this.waitingOrders().length > 0)
-        await this.scheduleRound(this.fleet.size >= this.policy.ampleSupply);
+      if (busy) {
+        this.fleet.remove(driverId);
+      } else {
+        this.fleet.set(driverId, position);
+        if (this.waitingOrders().length > 0)
+          await this.scheduleRound(this.fleet.size >= this.policy.ampleSupply);
+      }
     }
     this.snapshotSoon();
   }
@@ -568,11 +581,15 @@ export class ZoneActor extends Server<Env> {
 
   private snapshot(): ZoneSnapshot {
     const drivers = this.ctx.storage.sql
-      .exec<{ driver_id: string; lat: number; lng: number; at: string }>(
-        "select driver_id, lat, lng, at from drivers",
+      .exec<{ driver_id: string; lat: number; lng: number; at: string; busy: number }>(
+        "select driver_id, lat, lng, at, busy from drivers",
       )
       .toArray()
-      .map((d) => ({ driverId: d.driver_id, position: { lat: d.lat, lng: d.lng, at: d.at } }));
+      .map((d) => ({
+        driverId: d.driver_id,
+        position: { lat: d.lat, lng: d.lng, at: d.at },
+        state: d.busy ? ("busy" as const) : ("idle" as const),
+      }));
     const orders = this.allOrders().map((o) => ({
       orderId: o.orderId,
       restaurant: o.request.restaurant,

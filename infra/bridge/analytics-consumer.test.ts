@@ -69,6 +69,28 @@ describe("reading analytics events", () => {
     });
     expect(analyticsStepOf(offer, "driver.events")).toEqual({ ok: true, step: null });
   });
+
+  it("reads a rating as the order's facts with no new milestone, and an admin assignment as nothing", () => {
+    const orderId = crypto.randomUUID();
+    const rated = orderEvent("OrderRated", { orderId, seq: 9, order: { status: "delivered" } });
+    expect(analyticsStepOf(rated, "order.events")).toMatchObject({
+      ok: true,
+      step: {
+        status: "delivered",
+        seq: 9,
+        zone: null,
+        accepted_at: null,
+        assigned_at: null,
+        picked_up_at: null,
+        delivered_at: null,
+      },
+    });
+    const manual = driverEvent("AssignedByAdmin", people.driver, 4, T0, {
+      orderId,
+      adminId: crypto.randomUUID(),
+    });
+    expect(analyticsStepOf(manual, "driver.events")).toEqual({ ok: true, step: null });
+  });
 });
 
 describe.each(databaseKinds)("the analytics consumer on $kind", ({ kind, skip }) => {

@@ -72,6 +72,7 @@ const extras: { [T in OrderEventType]: Omit<DataOf<T>, "order"> } = {
     amountCents: 500,
     reason: "cold food",
   },
+  OrderRated: { stars: 4, comment: "warm and quick" },
 };
 
 /** An order event, valid unless told otherwise; `order` overrides the facts, `data` the rest. */

@@ -67,6 +67,21 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
  * Everything in `topic` as of now, from offset 0 to the end of every partition, in partition then
  * offset order. Fails after `timeoutMs` if the end is not reached.
  */
+/**
+ * The topic's offsets. Right after a topic is made, or under load, the broker may answer "not
+ * the leader" until its metadata settles: asked again, briefly.
+ */
+async function offsetsOf(admin: Admin, topic: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 export async function readTopic(
   kafka: Kafka,
   admin: Admin,
@@ -74,7 +89,7 @@ export async function readTopic(
   timeoutMs = 20_000,
 ): Promise<ReadMessage[]> {
   const ends = new Map(
-    (await admin.fetchTopicOffsets(topic))
+    (await offsetsOf(admin, topic))
       .filter((p) => BigInt(p.high) > BigInt(p.low))
       .map((p) => [p.partition, BigInt(p.high)]),
   );

@@ -92,8 +92,21 @@ describe.skipIf(!brokers)("search indexing on Kafka", () => {
       dishNames: "Doner Wrap",
       dietaryTags: ["halal"],
     });
-    const onTopic = await readTopic(kafka.kafka, kafka.admin, `${kafka.prefix}restaurant.events`);
-    const mine = onTopic.filter((m) => m.key === id);
+    // The topic is read through a fresh consumer group: wait until it has caught up with the three.
+    let mine: Awaited<ReturnType<typeof readTopic>> = [];
+    await waitUntil(
+      async () => {
+        const onTopic = await readTopic(
+          kafka.kafka,
+          kafka.admin,
+          `${kafka.prefix}restaurant.events`,
+        );
+        mine = onTopic.filter((m) => m.key === id);
+        return mine.length >= 3;
+      },
+      APPLY_TIMEOUT_MS,
+      "the three catalog events on restaurant.events",
+    );
     expect(mine.map((m) => [m.headers.type, JSON.parse(m.value!).seq])).toEqual([
       ["RestaurantUpserted", 1],
       ["RestaurantUpserted", 2],

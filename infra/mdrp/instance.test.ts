@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { tinyInstance } from "./fixtures.ts";
 import { parseInstance, readInstance, travelMinutes } from "./instance.ts";
 
-const SAMPLE = path.resolve(import.meta.dirname, "../../../shared/data/mdrp/0o100t100s1p100");
+// Copies of ../shared/data/mdrp, so that a clone tests on its own.
+const SAMPLE = path.resolve(import.meta.dirname, "../../test/data/mdrp/0o100t100s1p100");
 
 const files = {
   restaurants: "restaurant\tx\ty\nr1\t0\t0\n",

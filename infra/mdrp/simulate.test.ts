@@ -12,7 +12,8 @@ import { measure } from "./metrics.ts";
 import { type Dispatcher, simulate } from "./simulate.ts";
 import { writeSolution } from "./solution.ts";
 
-const SAMPLES_DIR = path.resolve(import.meta.dirname, "../../../shared/data/mdrp");
+// Copies of ../shared/data/mdrp, so that a clone tests on its own.
+const SAMPLES_DIR = path.resolve(import.meta.dirname, "../../test/data/mdrp");
 const samples = readdirSync(SAMPLES_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)

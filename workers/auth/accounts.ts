@@ -36,11 +36,15 @@ export function userOf(row: UserRow): User {
   };
 }
 
-export function principalOfUser(row: Pick<UserRow, "id" | "role" | "restaurantId">): Principal {
+export function principalOfUser(
+  row: Pick<UserRow, "id" | "role" | "restaurantId" | "name">,
+): Principal {
   return {
     userId: row.id,
     role: row.role,
     ...(row.restaurantId ? { restaurantId: row.restaurantId } : {}),
+    // Carried for display (the kitchen's ticket, the courier's drop-off), never trusted for rights.
+    ...(row.name ? { name: row.name.slice(0, 100) } : {}),
   };
 }
 

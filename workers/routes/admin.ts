@@ -1,11 +1,24 @@
 import { Hono } from "hono";
+import {
+  AdminRestaurantList,
+  AdminUser,
+  CourierChoices,
+  RestaurantAdminQuery,
+  UserList,
+  UserListQuery,
+  UserParam,
+} from "../../schema/admin.ts";
 import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
+import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
 import { PendingEvents } from "../../schema/outbox.ts";
+import { listRestaurants, listUsers, setUserDisabled } from "../admin/manage.ts";
 import type { AppEnv } from "../app-env.ts";
 import { createStaff } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";
+import { ApiError, unwrap } from "../errors.ts";
+import { distanceM, zoneOf } from "../geo.ts";
 import { doc } from "../openapi.ts";
-import { body, params } from "../validate.ts";
+import { body, params, query } from "../validate.ts";
 
 export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/*", requireAuth("admin"))
@@ -19,6 +32,152 @@ export const adminRoutes = new Hono<AppEnv>()
     ),
     body(CreateStaffBody),
     async (c) => c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201),
+  )
+  .get(
+    "/admin/users",
+    doc(
+      "Users by email, searchable, a page at a time",
+      "admin",
+      { 200: UserList },
+      { errors: [400] },
+    ),
+    query(UserListQuery),
+    async (c) => c.json(await listUsers(c.var.db(), c.req.valid("query"))),
+  )
+  .post(
+    "/admin/users/:id/disable",
+    doc(
+      "Disable an account: its login and refresh are refused, its sessions revoked",
+      "admin",
+      { 200: AdminUser },
+      { errors: [400, 404] },
+    ),
+    params(UserParam),
+    async (c) =>
+      c.json(
+        await setUserDisabled(
+          c.var.db(),
+          c.req.valid("param").id,
+          true,
+          c.var.principal.userId,
+          Date.now(),
+        ),
+      ),
+  )
+  .post(
+    "/admin/users/:id/enable",
+    doc("Enable a disabled account again", "admin", { 200: AdminUser }, { errors: [400, 404] }),
+    params(UserParam),
+    async (c) =>
+      c.json(
+        await setUserDisabled(
+          c.var.db(),
+          c.req.valid("param").id,
+          false,
+          c.var.principal.userId,
+          Date.now(),
+        ),
+      ),
+  )
+  .get(
+    "/admin/restaurants",
+    doc(
+      "Restaurants by slug with their kitchens' state (pause and busy), a page at a time",
+      "admin",
+      { 200: AdminRestaurantList },
+      { errors: [400] },
+    ),
+    query(RestaurantAdminQuery),
+    async (c) =>
+      c.json(
+        await listRestaurants(c.var.db(), c.req.valid("query"), (id) =>
+          c.env.RestaurantActor.getByName(id).kitchenState(),
+        ),
+      ),
+  )
+  .get(
+    "/admin/orders/:id/couriers",
+    doc(
+      "Idle couriers in the order's restaurant zone, nearest first, for manual dispatch",
+      "admin",
+      { 200: CourierChoices },
+      { errors: [400, 404] },
+    ),
+    params(OrderParam),
+    async (c) => {
+      const order = unwrap(
+        await c.env.OrderActor.getByName(c.req.valid("param").id).view(c.var.principal),
+      );
+      const at = order.restaurant.location;
+      const zone = zoneOf(at);
+      const snapshot = await c.env.ZoneActor.getByName(zone).view();
+      const couriers = snapshot.drivers
+        .filter((d) => d.state !== "busy")
+        .map((d) => ({
+          driverId: d.driverId,
+          position: d.position,
+          distanceM: Math.round(distanceM(d.position, at)),
+        }))
+        .sort((a, b) => a.distanceM - b.distanceM);
+      return c.json({ zone, couriers });
+    },
+  )
+  .post(
+    "/admin/orders/:id/assign",
+    doc(
+      "Manual dispatch: give the order to an online, idle courier",
+      "admin",
+      { 200: OrderView },
+      { errors: [400, 404, 409] },
+    ),
+    params(OrderParam),
+    body(AssignBody),
+    async (c) => {
+      const orderId = c.req.valid("param").id;
+      const who = c.var.principal;
+      // Through the courier's actor, as an accepted offer goes: it checks the courier can take
+      // the job, asks the order's compare-and-set, and keeps the job it won.
+      unwrap(
+        await c.env.DriverActor.getByName(c.req.valid("json").driverId).assignByAdmin(
+          who,
+          orderId,
+          c.req.header("idempotency-key")?.slice(0, 64) ?? crypto.randomUUID(),
+        ),
+      );
+      return c.json(unwrap(await c.env.OrderActor.getByName(orderId).view(who)));
+    },
+  )
+  .post(
+    "/admin/orders/:id/unassign",
+    doc(
+      "Take the order back from its courier; dispatch offers it again",
+      "admin",
+      { 200: OrderView },
+      { errors: [400, 404, 409] },
+    ),
+    params(OrderParam),
+    async (c) => {
+      const order = c.env.OrderActor.getByName(c.req.valid("param").id);
+      const who = c.var.principal;
+      const current = unwrap(await order.view(who));
+      if (current.driverId === null) {
+        throw new ApiError("order.illegal_transition", "this order has no courier to take back", {
+          status: current.status,
+          driverStage: current.driverStage,
+          command: "unassign_driver",
+        });
+      }
+      return c.json(
+        unwrap(
+          await order.command(
+            who,
+            { type: "unassign_driver", driverId: current.driverId },
+            null,
+            c.var.traceparent,
+          ),
+        ),
+      );
+    },
   )
   .get(
     "/admin/outbox/:kind/:id",

@@ -1,7 +1,8 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Session } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
-import type { Order, Quote } from "../../schema/orders.ts";
+import type { Order, OrderView, Quote } from "../../schema/orders.ts";
 import {
   api,
   cart,
@@ -31,6 +32,8 @@ describe("placing an order", () => {
     expect(reply.status).toBe(201);
     const order = reply.body;
     expect(order.status).toBe("placed");
+    // The kitchen's ticket and the courier's drop-off name the customer.
+    expect(order.customerName).toBe("Test customer");
     expect(
       order.lines.map((l) => [l.name, l.quantity, l.unitPriceCents, l.lineTotalCents]),
     ).toEqual([
@@ -371,5 +374,74 @@ describe("refunds", () => {
     expect(reply.body.error.code).toBe("wallet.insufficient_funds");
     const mine = await api<{ orders: unknown[] }>("/api/orders", { token: poor.accessToken });
     expect(mine.body.orders).toEqual([]);
+  });
+});
+
+describe("rating", () => {
+  /**
+   * An order taken to delivery over the API where the API has a path (kitchen) and through its
+   * actor for the courier's steps, which need a courier standing at the restaurant.
+   */
+  async function deliveredOrder(): Promise<OrderView> {
+    const placed = await api<OrderView>("/api/orders", {
+      token: customer.accessToken,
+      body: cart(k),
+    });
+    const id = placed.body.id;
+    await api(`/api/orders/${id}/accept`, {
+      token: k.staff.accessToken,
+      body: { prepMinutes: 10 },
+    });
+    await api(`/api/orders/${id}/ready`, { token: k.staff.accessToken, body: {} });
+    const order = env.OrderActor.getByName(id);
+    const { deliveryCode } = (
+      await api<OrderView>(`/api/orders/${id}`, { token: customer.accessToken })
+    ).body;
+    const driverId = crypto.randomUUID();
+    const at = { ...placed.body.restaurant.location, at: new Date().toISOString() };
+    for (const step of [
+      () => order.assignDriver(driverId, crypto.randomUUID()),
+      () => order.driverStep(driverId, { type: "driver_arrived_at_restaurant" }, "a", at),
+      () => order.driverStep(driverId, { type: "pick_up" }, "p", at),
+      () => order.driverStep(driverId, { type: "deliver", code: deliveryCode! }, "d", null),
+    ]) {
+      const result = await step();
+      if (!result.ok) throw new Error(result.error.code);
+    }
+    return (await api<OrderView>(`/api/orders/${id}`, { token: customer.accessToken })).body;
+  }
+
+  it("takes the customer's stars once, after delivery", async () => {
+    const order = await deliveredOrder();
+    expect([order.status, order.rating]).toEqual(["delivered", null]);
+    const path = `/api/orders/${order.id}/rating`;
+    const rated = await api<OrderView>(path, {
+      token: customer.accessToken,
+      body: { stars: 4, comment: "  good fries  " },
+    });
+    expect(rated.status).toBe(200);
+    expect(rated.body.rating).toMatchObject({ stars: 4, comment: "good fries" });
+    const again = await api<ErrorBody>(path, {
+      token: customer.accessToken,
+      body: { stars: 5 },
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, "order.already_rated"]);
+    const seen = await api<OrderView>(`/api/orders/${order.id}`, { token: customer.accessToken });
+    expect(seen.body.rating?.stars).toBe(4);
+  });
+
+  it("refuses bad stars, an order not yet delivered, and anyone but its customer", async () => {
+    const placed = await api<Order>("/api/orders", { token: customer.accessToken, body: cart(k) });
+    const path = `/api/orders/${placed.body.id}/rating`;
+    for (const stars of [0, 6, 2.5]) {
+      const bad = await api<ErrorBody>(path, { token: customer.accessToken, body: { stars } });
+      expect([bad.status, bad.body.error.code]).toEqual([400, "request.invalid"]);
+    }
+    const early = await api<ErrorBody>(path, { token: customer.accessToken, body: { stars: 5 } });
+    expect([early.status, early.body.error.code]).toEqual([409, "order.illegal_transition"]);
+    const stranger = await api<ErrorBody>(path, { token: other.accessToken, body: { stars: 5 } });
+    expect([stranger.status, stranger.body.error.code]).toEqual([404, "order.not_found"]);
+    const staff = await api<ErrorBody>(path, { token: k.staff.accessToken, body: { stars: 5 } });
+    expect(staff.status).toBe(403);
   });
 });

@@ -12,6 +12,7 @@ import {
   PlaceOrderBody,
   Quote,
   QuoteBody,
+  RatingBody,
   RefundBody,
   RejectBody,
 } from "../../schema/orders.ts";
@@ -197,6 +198,28 @@ export const orderRoutes = new Hono<AppEnv>()
         c.var.principal,
         { type: "refund", refundId, amountCents, reason },
         commandId,
+        c.var.traceparent,
+      );
+      return c.json(unwrap(result));
+    },
+  )
+  .post(
+    "/orders/:id/rating",
+    doc(
+      "Rate a delivered order, once: 1 to 5 stars and an optional comment (its customer)",
+      "orders",
+      { 200: Order },
+      { errors: [400, 404, 409] },
+    ),
+    requireAuth("customer"),
+    params(OrderParam),
+    body(RatingBody),
+    async (c) => {
+      const { stars, comment } = c.req.valid("json");
+      const result = await c.env.OrderActor.getByName(c.req.valid("param").id).command(
+        c.var.principal,
+        { type: "rate", stars, ...(comment ? { comment } : {}) },
+        commandIdOf(c),
         c.var.traceparent,
       );
       return c.json(unwrap(result));

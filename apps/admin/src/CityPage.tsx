@@ -20,12 +20,17 @@ function parse(data: unknown): ZoneServerMessage | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** Couriers free for an offer (the zone also lists those on a job, for the map). */
+export function idleOf(zone: ZoneSnapshot | undefined): number {
+  return zone ? zone.drivers.filter((d) => d.state !== "busy").length : 0;
+}
+
 /** Load shading: orders waiting per idle courier, 0 (calm, pale) to 1 (short of couriers). */
 export function loadOf(zone: ZoneSnapshot | undefined): number {
   if (!zone) return 0;
   const waiting = zone.orders.length;
   if (waiting === 0) return 0;
-  return Math.min(1, waiting / (zone.drivers.length + 1));
+  return Math.min(1, waiting / (idleOf(zone) + 1));
 }
 
 /**
@@ -76,7 +81,7 @@ export function CityPage() {
           cell,
           color: load > 0.66 ? "#b91c1c" : load > 0.33 ? "#a16207" : "#1d4ed8",
           opacity: 0.08 + load * 0.4,
-          label: `Zone ${cell}: ${snapshots.get(cell)?.drivers.length ?? 0} idle couriers, ${snapshots.get(cell)?.orders.length ?? 0} orders waiting`,
+          label: `Zone ${cell}: ${idleOf(snapshots.get(cell))} idle couriers, ${(snapshots.get(cell)?.drivers.length ?? 0) - idleOf(snapshots.get(cell))} on a job, ${snapshots.get(cell)?.orders.length ?? 0} orders waiting`,
         };
       }),
     [zones, snapshots],
@@ -87,9 +92,9 @@ export function CityPage() {
         z.drivers.map((d) => ({
           id: `driver-${d.driverId}`,
           position: d.position,
-          label: `Idle courier ${d.driverId.slice(0, 8)}`,
-          glyph: "D",
-          color: "#15803d",
+          label: `${d.state === "busy" ? "Courier on a job" : "Idle courier"} ${d.driverId.slice(0, 8)}`,
+          glyph: d.state === "busy" ? "B" : "D",
+          color: d.state === "busy" ? "#7c3aed" : "#15803d",
           moving: true,
         })),
       ),
@@ -109,7 +114,8 @@ export function CityPage() {
   if (error) return <ErrorState message={error} />;
   if (!zones) return <Spinner label="Finding the city's zones" />;
   const connected = [...states.values()].filter((s) => s === "connected").length;
-  const idle = all.reduce((n, z) => n + z.drivers.length, 0);
+  const idle = all.reduce((n, z) => n + idleOf(z), 0);
+  const onJob = all.reduce((n, z) => n + z.drivers.length, 0) - idle;
   const waiting = all.reduce((n, z) => n + z.orders.length, 0);
   return (
     <div className="stack">
@@ -128,6 +134,9 @@ export function CityPage() {
         <Badge tone="success">
           {idle} idle {idle === 1 ? "courier" : "couriers"}
         </Badge>
+        <Badge tone="info">
+          {onJob} {onJob === 1 ? "courier" : "couriers"} on a job
+        </Badge>
         <Badge tone="warning">
           {waiting} {waiting === 1 ? "order" : "orders"} waiting for a courier
         </Badge>
@@ -141,7 +150,7 @@ export function CityPage() {
           view={{ center: CITY, zoom: 12 }}
           markers={markers}
           hexagons={hexagons}
-          description={`${zones.length} zones; ${idle} idle couriers and ${waiting} orders waiting for a courier.`}
+          description={`${zones.length} zones; ${idle} idle couriers, ${onJob} on a job, and ${waiting} orders waiting for a courier.`}
         />
       </Suspense>
       <Card aria-label="Waiting orders">

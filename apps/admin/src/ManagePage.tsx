@@ -2,12 +2,14 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { CreateStaffBody, User } from "../../../schema/auth.ts";
 import type { CreateRestaurantBody, RestaurantSummary } from "../../../schema/catalog.ts";
 import { Button, Card, Field, useToast } from "../../ui/index.ts";
+import { RestaurantsCard } from "./RestaurantsCard.tsx";
 import { api } from "./session.ts";
+import { UsersCard } from "./UsersCard.tsx";
 
 /** Every day of the week, from 00:00 to 24:00: a new restaurant's hours until its owner sets them. */
 const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, opens: "00:00", closes: "24:00" }));
 
-/** People and places: staff and admin accounts, and new restaurants. */
+/** People and places: accounts (new, disabled, enabled) and restaurants (new, paused). */
 export default function ManagePage() {
   const [restaurants, setRestaurants] = useState<RestaurantSummary[]>([]);
   const [version, setVersion] = useState(0);
@@ -31,19 +33,8 @@ export default function ManagePage() {
         <StaffForm restaurants={restaurants} />
         <RestaurantForm onCreated={() => setVersion((v) => v + 1)} />
       </div>
-      <Card aria-label="Restaurants">
-        <h2>Restaurants ({restaurants.length})</h2>
-        <ul style={{ margin: 0, paddingLeft: 18 }}>
-          {restaurants.map((r) => (
-            <li key={r.id}>
-              {r.name}{" "}
-              <span className="muted">
-                · {r.cuisine} · {r.address} · {r.openNow ? "open" : "closed"}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </Card>
+      <UsersCard />
+      <RestaurantsCard version={version} />
     </div>
   );
 }

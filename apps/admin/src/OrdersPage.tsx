@@ -1,6 +1,16 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
+import type { CourierChoices } from "../../../schema/admin.ts";
 import type { OrderView } from "../../../schema/orders.ts";
-import { Badge, Button, Card, ErrorState, Field, Spinner, useToast } from "../../ui/index.ts";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorState,
+  Field,
+  Spinner,
+  useToast,
+} from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
 import { api } from "./session.ts";
 
@@ -133,6 +143,18 @@ function OrderDetail({ order, onChanged }: { order: OrderView; onChanged(message
           ))}
         </ol>
       </Card>
+      {order.rating ? (
+        <Card aria-label="Rating">
+          <h2>Rating</h2>
+          <p style={{ margin: 0 }}>
+            {order.rating.stars} of 5 stars
+            {order.rating.comment ? ` — “${order.rating.comment}”` : ""}
+          </p>
+        </Card>
+      ) : null}
+      {["accepted", "preparing", "ready"].includes(order.status) ? (
+        <DispatchCard order={order} onChanged={onChanged} />
+      ) : null}
       {order.status === "delivered" ? (
         <Card aria-label="Refund">
           <form className="stack" onSubmit={refund}>
@@ -158,5 +180,115 @@ function OrderDetail({ order, onChanged }: { order: OrderView; onChanged(message
         </Card>
       ) : null}
     </div>
+  );
+}
+
+const UUID_TEXT = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+/**
+ * Manual dispatch: hand a waiting order to a courier the admin picks (the zone's idle couriers,
+ * nearest first, or any courier by id), or take it back from the one who has it.
+ */
+function DispatchCard({
+  order,
+  onChanged,
+}: {
+  order: OrderView;
+  onChanged(message: string): void;
+}) {
+  const [choices, setChoices] = useState<CourierChoices | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const waiting = order.driverId === null;
+
+  useEffect(() => {
+    if (!waiting) return;
+    void api.get<CourierChoices>(`/api/admin/orders/${order.id}/couriers`).then((r) => {
+      if (r.ok) setChoices(r.value);
+      else setLoadError(r.error.message);
+    });
+  }, [order.id, waiting]);
+
+  const assign = async (driverId: string) => {
+    setBusy(true);
+    setError(null);
+    const result = await api.post(`/api/admin/orders/${order.id}/assign`, { driverId });
+    setBusy(false);
+    if (result.ok) onChanged(`Assigned to courier ${driverId.slice(0, 8)}`);
+    else setError(`${result.error.message} (${result.error.code})`);
+  };
+  const byId = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const id = String(new FormData(event.currentTarget).get("driverId") ?? "").trim();
+    void assign(id);
+  };
+  const unassign = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await api.post(`/api/admin/orders/${order.id}/unassign`, {});
+    setBusy(false);
+    if (result.ok) onChanged("Courier taken off the order; dispatch offers it again");
+    else setError(result.error.message);
+  };
+
+  return (
+    <Card aria-label="Dispatch">
+      <h2>Dispatch</h2>
+      {error ? (
+        <p role="alert" style={{ color: "var(--color-danger)" }}>
+          {error}
+        </p>
+      ) : null}
+      {!waiting ? (
+        <div className="stack">
+          <p style={{ margin: 0 }}>
+            Courier <code>{order.driverId}</code> has this order ({order.driverStage}).
+          </p>
+          <Button variant="secondary" busy={busy} onClick={unassign}>
+            Take the order back
+          </Button>
+        </div>
+      ) : (
+        <div className="stack">
+          {loadError ? <ErrorState message={loadError} /> : null}
+          {!choices && !loadError ? <Spinner label="Finding idle couriers" /> : null}
+          {choices && choices.couriers.length === 0 ? (
+            <EmptyState title="No idle courier in this zone" />
+          ) : null}
+          {choices && choices.couriers.length > 0 ? (
+            <ul
+              aria-label="Idle couriers nearby"
+              style={{ margin: 0, paddingLeft: 0, listStyle: "none" }}
+            >
+              {choices.couriers.slice(0, 10).map((c) => (
+                <li key={c.driverId} className="spread" style={{ paddingBlock: 4 }}>
+                  <span>
+                    Courier <code>{c.driverId.slice(0, 8)}</code>{" "}
+                    <span className="muted">{(c.distanceM / 1000).toFixed(1)} km away</span>
+                  </span>
+                  <Button size="small" busy={busy} onClick={() => assign(c.driverId)}>
+                    Assign
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <form className="row" style={{ alignItems: "end" }} onSubmit={byId}>
+            <Field
+              label="Or a courier by id"
+              name="driverId"
+              className="grow"
+              autoComplete="off"
+              required
+              pattern={UUID_TEXT}
+            />
+            <Button type="submit" busy={busy}>
+              Assign
+            </Button>
+          </form>
+        </div>
+      )}
+    </Card>
   );
 }

@@ -89,6 +89,9 @@ export default function OrdersPage() {
               >
                 Order again
               </Button>
+              {order.status === "delivered" ? (
+                <Link to={`/orders/${order.orderId}`}>Rate or see your rating</Link>
+              ) : null}
             </div>
           </Card>
         ))}

@@ -15,6 +15,7 @@ import {
 import { useLive } from "../../ui/live.ts";
 import type { MapMarker } from "../../ui/MapView.tsx";
 import { formatCents } from "../../ui/money.ts";
+import { RatingCard } from "./RatingCard.tsx";
 import { api } from "./session.ts";
 import { statusLabel, statusTone } from "./status.ts";
 
@@ -135,6 +136,14 @@ export default function TrackingPage({ id }: { id: string }) {
         </Card>
       ) : null}
       {!ended && order.status !== "delivered" ? <Eta order={order} tracking={tracking} /> : null}
+      {order.status === "delivered" ? (
+        <RatingCard
+          order={order}
+          onRated={(rated) =>
+            setOrder((current) => (current && current.version > rated.version ? current : rated))
+          }
+        />
+      ) : null}
       {order.deliveryCode && !ended && order.status !== "delivered" ? (
         <Card aria-label="Delivery code">
           <div className="spread">

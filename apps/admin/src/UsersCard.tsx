@@ -1,0 +1,161 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import type { AdminUser, UserList } from "../../../schema/admin.ts";
+import type { Role } from "../../../schema/auth.ts";
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  ErrorState,
+  Field,
+  Spinner,
+  useToast,
+} from "../../ui/index.ts";
+import { api } from "./session.ts";
+
+const PAGE = 20;
+
+/**
+ * People: search accounts by email or name, filter by role, page through them, and disable or
+ * enable one. A disabled account cannot sign in or renew its session.
+ */
+export function UsersCard() {
+  const [search, setSearch] = useState<{ q: string; role: Role | "" }>({ q: "", role: "" });
+  /** The `after` cursor of each page visited, so Back returns to the page before. */
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [page, setPage] = useState<UserList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const toast = useToast();
+  const after = cursors.at(-1) ?? null;
+
+  const load = useCallback(async () => {
+    const params = new URLSearchParams({ limit: String(PAGE) });
+    if (search.q) params.set("q", search.q);
+    if (search.role) params.set("role", search.role);
+    if (after) params.set("after", after);
+    const result = await api.get<UserList>(`/api/admin/users?${params}`);
+    if (result.ok) {
+      setPage(result.value);
+      setError(null);
+    } else setError(result.error.message);
+  }, [search, after]);
+
+  useEffect(() => {
+    setPage(null);
+    void load();
+  }, [load]);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setCursors([null]);
+    setSearch({
+      q: String(form.get("q") ?? "").trim(),
+      role: String(form.get("role") ?? "") as Role | "",
+    });
+  };
+  const toggle = async (user: AdminUser) => {
+    setBusyId(user.id);
+    const action = user.disabledAt ? "enable" : "disable";
+    const result = await api.post<AdminUser>(`/api/admin/users/${user.id}/${action}`, {});
+    setBusyId(null);
+    if (!result.ok) {
+      toast.show(result.error.message);
+      return;
+    }
+    toast.show(`${result.value.email} ${action}d`);
+    void load();
+  };
+
+  return (
+    <Card aria-label="Users">
+      <h2>Users</h2>
+      <search>
+        <form className="row" style={{ alignItems: "end" }} onSubmit={submit}>
+          <Field
+            label="Email or name"
+            name="q"
+            className="grow"
+            autoComplete="off"
+            maxLength={100}
+          />
+          <div className="ui-field">
+            <label htmlFor="users-role">Role</label>
+            <select id="users-role" name="role" className="ui-input" defaultValue="">
+              <option value="">Any</option>
+              <option value="customer">Customer</option>
+              <option value="driver">Courier</option>
+              <option value="restaurant">Restaurant staff</option>
+              <option value="admin">Admin</option>
+            </select>
+          </div>
+          <Button type="submit">Search</Button>
+        </form>
+      </search>
+      {error ? <ErrorState message={error} /> : null}
+      {!page && !error ? <Spinner label="Loading users" /> : null}
+      {page && page.users.length === 0 ? <EmptyState title="No user matches" /> : null}
+      {page && page.users.length > 0 ? (
+        <table style={{ width: "100%" }}>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="sr-only">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.users.map((user) => (
+              <tr key={user.id}>
+                <td>{user.email}</td>
+                <td>{user.name}</td>
+                <td>{user.role}</td>
+                <td>
+                  {user.disabledAt ? (
+                    <Badge tone="danger">disabled</Badge>
+                  ) : (
+                    <Badge tone="success">active</Badge>
+                  )}
+                </td>
+                <td>
+                  <Button
+                    size="small"
+                    variant={user.disabledAt ? "secondary" : "danger"}
+                    busy={busyId === user.id}
+                    onClick={() => toggle(user)}
+                    aria-label={`${user.disabledAt ? "Enable" : "Disable"} ${user.email}`}
+                  >
+                    {user.disabledAt ? "Enable" : "Disable"}
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <div className="row">
+        <Button
+          variant="ghost"
+          size="small"
+          disabled={cursors.length <= 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Previous page
+        </Button>
+        <Button
+          variant="ghost"
+          size="small"
+          disabled={!page?.next}
+          onClick={() => page?.next && setCursors((c) => [...c, page.next])}
+        >
+          Next page
+        </Button>
+      </div>
+    </Card>
+  );
+}

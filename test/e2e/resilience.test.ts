@@ -1,0 +1,228 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALWAYS_OPEN_SLUG, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
+import { seedDemoCity } from "../../infra/demo/seed.ts";
+import { type Stack, startStack } from "../../infra/local/stack.ts";
+import type { Session } from "../../schema/auth.ts";
+import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
+import type { Order } from "../../schema/orders.ts";
+import { openDb } from "../../workers/db.ts";
+import { Client, freePort } from "./client.ts";
+
+/**
+ * Issue 6's resilience acceptance, in a browser: the local stack restarts in the middle of an
+ * order, and the customer's tracking page and the kitchen's board say they are reconnecting,
+ * reconnect by themselves, and show the order's new state, all without a reload.
+ */
+
+/** Debian's chromium, installed by .ci/run; playwright-core never downloads a browser of its own. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+];
+/** Building the apps and booting workerd, cold, on two cores. */
+const START_TIMEOUT_MS = 240_000;
+/** How long a page may take to show what a live socket brought it. */
+const LIVE_TIMEOUT_MS = 20_000;
+/** The apps back off to at most 5 s between tries; a restarted workerd is up within this. */
+const RECONNECT_TIMEOUT_MS = 60_000;
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
+const root = path.resolve(import.meta.dirname, "../..");
+
+const browserMissing = !existsSync(CHROMIUM);
+if (browserMissing && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for this test`);
+}
+
+let stack: Stack;
+let stateDir: string;
+let browser: Browser;
+const logs: string[] = [];
+
+/** Marks the page, so a later check proves it was never reloaded or navigated away from. */
+async function markLoaded(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as { dizhMark: boolean }).dizhMark = true;
+  });
+}
+
+async function stillSamePage(page: Page): Promise<boolean> {
+  return page.evaluate(() => (globalThis as unknown as { dizhMark?: boolean }).dizhMark === true);
+}
+
+/** A browser context with no map tiles: the test machine is offline, and the map must cope. */
+async function offlineContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+  await context.route(/tile\.openstreetmap\.org|\{s\}\.tile/, (route) => route.abort());
+  return context;
+}
+
+/**
+ * Opens an app already signed in: its refresh token goes where the app keeps it, so the app
+ * resumes the session on load, exactly as after a visit the day before.
+ */
+async function signedInPage(app: "customer" | "restaurant", session: Session, url: string) {
+  const context = await offlineContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.workerUrl}${app === "customer" ? "/" : "/restaurant/"}`);
+  await page.evaluate(
+    ([key, token]) => localStorage.setItem(key!, token!),
+    [`dizhtime.refresh.${app}`, session.refreshToken],
+  );
+  await page.goto(url);
+  return { context, page };
+}
+
+const connection = (page: Page, state: "connected" | "reconnecting") =>
+  page.locator(`[data-testid="connection"][data-state="${state}"]`);
+
+describe.skipIf(browserMissing)("the apps across a restart of the local stack", () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // The Worker serves the apps from dist/apps: build them as `npm start` does.
+    await promisify(execFile)(process.execPath, [path.join(root, "apps/build.ts")], { cwd: root });
+    stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-resilience-"));
+    stack = await startStack({
+      stateDir,
+      workerPort: await freePort(),
+      bridgePort: await freePort(),
+      prepare: async (database) => {
+        const { db, close } = openDb(database);
+        await seedDemoCity(db, { iterations: 1_000 });
+        await close();
+      },
+      log: (line) => logs.push(line),
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("shows reconnecting while the stack is down, then the order's new state, without a reload", async () => {
+    const staffAccount = DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!;
+    const customer = new Client(stack.workerUrl);
+    const staff = new Client(stack.workerUrl);
+    const email = `resilience-${Date.now()}@example.com`;
+    const password = "a long enough password";
+    await customer.signIn("/api/auth/signup", { email, password, name: "Rhea Restart" });
+    await customer.topUp(20_000);
+    const staffLogin = { email: staffAccount.email, password: DEMO_PASSWORDS.restaurant };
+    await staff.signIn("/api/auth/login", staffLogin);
+
+    const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
+      "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
+    );
+    const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
+    const menu = (await customer.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`))
+      .body;
+    const item = menu.menu
+      .flatMap((c) => c.items)
+      .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
+    const placed = await customer.call<Order>("/api/orders", {
+      body: {
+        restaurantId: restaurant.id,
+        items: [{ itemId: item.id, quantity: 1, modifiers: [] }],
+        deliveryAddress: {
+          lat: restaurant.location.lat + 0.005,
+          lng: restaurant.location.lng,
+          text: "701 Brazos St, Austin, TX",
+        },
+        idempotencyKey: `resilience-${Date.now()}`,
+      },
+    });
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.id;
+
+    // Each page gets a session of its own (a second sign-in), as a second device would.
+    const customerSession = await new Client(stack.workerUrl).signIn("/api/auth/login", {
+      email,
+      password,
+    });
+    const staffSession = await new Client(stack.workerUrl).signIn("/api/auth/login", staffLogin);
+    const tracking = await signedInPage(
+      "customer",
+      customerSession,
+      `${stack.workerUrl}/orders/${orderId}`,
+    );
+    const board = await signedInPage("restaurant", staffSession, `${stack.workerUrl}/restaurant/`);
+    try {
+      const customerPage = tracking.page;
+      const kitchenPage = board.page;
+      const ticket = kitchenPage.getByRole("listitem", {
+        name: new RegExp(`Order ${orderId.slice(0, 6)}`, "i"),
+      });
+      await customerPage
+        .locator('[data-testid="order-status"][data-status="placed"]')
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await ticket.waitFor({ timeout: LIVE_TIMEOUT_MS });
+      for (const page of [customerPage, kitchenPage]) {
+        await connection(page, "connected").waitFor({ timeout: LIVE_TIMEOUT_MS });
+        await markLoaded(page);
+      }
+
+      // The local stack goes down: the Worker (workerd and its actors) and the bridge.
+      await Promise.all([stack.stopWorker(), stack.stopBridge()]);
+      for (const page of [customerPage, kitchenPage]) {
+        await connection(page, "reconnecting").waitFor({ timeout: LIVE_TIMEOUT_MS });
+      }
+      await customerPage.screenshot({
+        path: path.join(SCREENSHOTS, "resilience-customer-reconnecting.png"),
+        fullPage: true,
+      });
+      // The order as it was stays on screen while the socket is away.
+      expect(
+        await customerPage.locator('[data-testid="order-status"]').getAttribute("data-status"),
+      ).toBe("placed");
+
+      // ...and comes back on the same ports with the same state.
+      await stack.startBridge();
+      await stack.startWorker();
+      for (const page of [customerPage, kitchenPage]) {
+        await connection(page, "connected").waitFor({ timeout: RECONNECT_TIMEOUT_MS });
+      }
+
+      // The order moves on after the restart; both pages follow on their reconnected sockets.
+      const accepted = await staff.call<Order>(`/api/orders/${orderId}/accept`, {
+        body: { prepMinutes: 10 },
+      });
+      expect(accepted.status).toBe(200);
+      await customerPage
+        .locator(
+          '[data-testid="order-status"]:is([data-status="accepted"], [data-status="preparing"])',
+        )
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await customerPage.locator('[data-step="accepted"][data-done="true"]').waitFor();
+      await kitchenPage
+        .getByRole("region", { name: "In the kitchen" })
+        .getByRole("listitem", { name: new RegExp(`Order ${orderId.slice(0, 6)}`, "i") })
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await customerPage.screenshot({
+        path: path.join(SCREENSHOTS, "resilience-customer-after-restart.png"),
+        fullPage: true,
+      });
+      await kitchenPage.screenshot({
+        path: path.join(SCREENSHOTS, "resilience-board-after-restart.png"),
+        fullPage: true,
+      });
+
+      // Neither page was reloaded: the mark set before the restart is still there.
+      expect(await stillSamePage(customerPage)).toBe(true);
+      expect(await stillSamePage(kitchenPage)).toBe(true);
+    } finally {
+      await tracking.context.close();
+      await board.context.close();
+    }
+  });
+});
