@@ -4,6 +4,7 @@
  */
 export { ConnectionBadge } from "./connection.tsx";
 export { Badge, type BadgeTone, Button, Card, Field, Input } from "./controls.tsx";
+export { Pager, usePager } from "./pager.tsx";
 export { Link, matchPath, RouterProvider, useRouter } from "./router.tsx";
 export { EmptyState, ErrorState, Spinner } from "./states.tsx";
 export { ToastProvider, useToast } from "./toast.tsx";

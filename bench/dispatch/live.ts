@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { ALWAYS_OPEN_SLUG, DEMO_CITY } from "../../infra/demo/city.ts";
-import { isAroundTheClock, seedDemoCity } from "../../infra/demo/seed.ts";
+import { isAroundTheClock, seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import type { LiveTarget, SocketTicket } from "../../schema/auth.ts";
@@ -209,9 +209,7 @@ try {
     // The bench's kitchens answer by HTTP; unanswered tickets must not pause a kitchen mid-run.
     vars: { ORDER_ACCEPT_TIMEOUT_MS: "3600000" },
     prepare: async (database) => {
-      const { db, close } = openDb(database);
-      await seedDemoCity(db, { iterations: 1_000 });
-      await close();
+      await seedDemoDatabase(database, { iterations: 1_000 });
     },
     log,
   });

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
-import { seedDemoCity } from "../../infra/demo/seed.ts";
+import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { fundDemoWallets } from "../../infra/demo/wallets.ts";
 import { startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
@@ -67,9 +67,7 @@ try {
     // Nobody answers the bench's tickets: they must not time out and pause the kitchens mid-run.
     vars: { ORDER_ACCEPT_TIMEOUT_MS: "3600000" },
     prepare: async (database) => {
-      const { db, close } = openDb(database);
-      await seedDemoCity(db, { iterations: 1_000 });
-      await close();
+      await seedDemoDatabase(database, { iterations: 1_000 });
     },
     log,
   });

@@ -20,7 +20,7 @@ import {
 } from "../../schema/db/index.ts";
 import { hashPassword, PBKDF2_ITERATIONS } from "../../workers/auth/password.ts";
 import { announceRestaurants, unannounced } from "../../workers/catalog/outbox.ts";
-import type { Db } from "../../workers/db.ts";
+import { type Db, type DbConfig, openDb } from "../../workers/db.ts";
 import { cellOf, zoneOf } from "../../workers/geo.ts";
 import {
   ALWAYS_OPEN_SLUG,
@@ -541,4 +541,20 @@ export async function seedDemoCity(db: Db, options: SeedOptions = {}): Promise<S
     alwaysOpenRestaurantId: demoId("restaurant", ALWAYS_OPEN_SLUG),
     logins,
   };
+}
+
+/**
+ * Seeds the demo city into a database by its connection settings, as the local stack's `prepare`
+ * hook takes it, and closes the connection it opened.
+ */
+export async function seedDemoDatabase(
+  config: DbConfig,
+  options: SeedOptions = {},
+): Promise<SeedSummary> {
+  const { db, close } = openDb(config);
+  try {
+    return await seedDemoCity(db, options);
+  } finally {
+    await close();
+  }
 }

@@ -4,8 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { SIM_DRIVERS_MAX } from "../../sim/config.ts";
-import { openDb } from "../../workers/db.ts";
-import { seedDemoCity } from "../demo/seed.ts";
+import { type SeedSummary, seedDemoDatabase } from "../demo/seed.ts";
 import { startStack } from "./stack.ts";
 
 /**
@@ -75,7 +74,7 @@ if (built.status !== 0) {
 }
 
 console.log("Starting DizhTime: database, bridge, Worker and actors...");
-let summary: Awaited<ReturnType<typeof seedDemoCity>> | undefined;
+let summary: SeedSummary | undefined;
 const stack = await startStack({
   stateDir,
   workerPort: flags.port,
@@ -83,12 +82,7 @@ const stack = await startStack({
   databaseUrl: process.env.DATABASE_URL,
   kafkaBrokers: flags.kafka ? "local" : process.env.KAFKA_BROKERS,
   prepare: async (database) => {
-    const { db, close } = openDb(database);
-    try {
-      summary = await seedDemoCity(db);
-    } finally {
-      await close();
-    }
+    summary = await seedDemoDatabase(database);
   },
 });
 

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALWAYS_OPEN_SLUG,
@@ -14,77 +11,17 @@ import {
   DEMO_STAFF,
 } from "../../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
-import { Client, freePort } from "./client.ts";
+import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
+import { Client } from "./client.ts";
+import { type NpmStart, npmStart } from "./npm-start.ts";
 
-/** Debian's chromium, installed by .ci/run; playwright-core never downloads a browser of its own. */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  // The kitchen's new-ticket chime plays without a click first, as it would on a kiosk.
-  "--autoplay-policy=no-user-gesture-required",
-];
 /** `npm start` builds the apps, seeds, migrates and boots workerd; cold, on two cores. */
 const START_TIMEOUT_MS = 240_000;
 /** How long a page may take to show what a live socket brought it. */
 const LIVE_TIMEOUT_MS = 20_000;
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
-
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for this test`);
-}
-
-let child: ChildProcess;
+let stack: NpmStart;
 let baseUrl: string;
-let stateDir: string;
 let browser: Browser;
-const output: string[] = [];
-
-/** Starts the platform exactly as test/e2e/npm-start.test.ts does: `npm start` on free ports. */
-async function startPlatform(): Promise<string> {
-  stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-apps-"));
-  const [port, bridgePort] = [await freePort(), await freePort()];
-  child = spawn(
-    "npm",
-    [
-      "start",
-      "--",
-      "--state-dir",
-      stateDir,
-      "--port",
-      String(port),
-      "--bridge-port",
-      String(bridgePort),
-    ],
-    {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not come up:\n${output.join("\n")}`)),
-      START_TIMEOUT_MS,
-    );
-    child.once("exit", (code) =>
-      reject(new Error(`npm start exited with ${code}:\n${output.join("\n")}`)),
-    );
-    let api: string | undefined;
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      output.push(line);
-      api ??= /^\s+API\s+(http\S+)\/api$/.exec(line)?.[1];
-      if (api && line.includes("Ctrl-C stops everything")) {
-        clearTimeout(timer);
-        resolve(api);
-      }
-    });
-  });
-}
 
 /** A browser context with no map tiles: the test machine is offline, and the map must cope. */
 async function offlineContext(
@@ -157,22 +94,18 @@ async function walk(
 describe.skipIf(browserMissing)("the apps in a browser", () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    baseUrl = await startPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    stack = await npmStart([], START_TIMEOUT_MS);
+    baseUrl = stack.baseUrl;
+    browser = await launchChromium();
   }, START_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (child?.pid) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(-child.pid, "SIGINT");
-      await exited;
-    }
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it("prints the apps' URLs", () => {
-    const text = output.join("\n");
+    const text = stack.output.join("\n");
     expect(text).toMatch(/Customer app\s+http\S+\//);
     expect(text).toMatch(/Restaurant app\s+http\S+\/restaurant\//);
     expect(text).toMatch(/Courier app\s+http\S+\/driver\//);

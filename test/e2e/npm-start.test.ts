@@ -1,85 +1,33 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import type { Order, OrderHistoryRow } from "../../schema/orders.ts";
 import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
-import { Client, eventually, freePort } from "./client.ts";
+import { Client, eventually } from "./client.ts";
+import { type NpmStart, npmStart } from "./npm-start.ts";
 
 /** `npm start` seeds, migrates and boots workerd; on a cold two-core machine that takes a while. */
 const START_TIMEOUT_MS = 180_000;
 
-let child: ChildProcess;
-let baseUrl: string;
-let stateDir: string;
-const output: string[] = [];
+let stack: NpmStart;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-e2e-"));
-  const [port, bridgePort] = [await freePort(), await freePort()];
-  child = spawn(
-    "npm",
-    [
-      "start",
-      "--",
-      "--state-dir",
-      stateDir,
-      "--port",
-      String(port),
-      "--bridge-port",
-      String(bridgePort),
-    ],
-    {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not come up:\n${output.join("\n")}`)),
-      START_TIMEOUT_MS,
-    );
-    child.once("exit", (code) =>
-      reject(new Error(`npm start exited with ${code}:\n${output.join("\n")}`)),
-    );
-    let api: string | undefined;
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      output.push(line);
-      api ??= /^\s+API\s+(http\S+)\/api$/.exec(line)?.[1];
-      if (api && line.includes("Ctrl-C stops everything")) {
-        clearTimeout(timer);
-        resolve(api);
-      }
-    });
-  });
+  stack = await npmStart([], START_TIMEOUT_MS);
 }, START_TIMEOUT_MS + 10_000);
 
-afterAll(async () => {
-  if (child?.pid) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, "SIGINT");
-    await exited;
-  }
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 describe("npm start", () => {
   it("prints the URLs and the demo logins", () => {
-    const text = output.join("\n");
+    const text = stack.output.join("\n");
     expect(text).toMatch(/API docs\s+http/);
     expect(text).toContain("admin@dizhtime.test");
     expect(text).toContain(DEMO_PASSWORDS.customer);
   });
 
   it("serves a customer from sign-up to the kitchen's acceptance, live", async () => {
-    const customer = new Client(baseUrl);
-    const kitchen = new Client(baseUrl);
+    const customer = new Client(stack.baseUrl);
+    const kitchen = new Client(stack.baseUrl);
     try {
       await customer.signIn("/api/auth/signup", {
         email: `e2e-${Date.now()}@example.com`,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_ADMIN, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
-import { seedDemoCity } from "../../infra/demo/seed.ts";
+import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import { deadLetters, orderHistory } from "../../schema/db/index.ts";
@@ -23,9 +23,7 @@ beforeAll(async () => {
     workerPort: await freePort(),
     bridgePort: await freePort(),
     prepare: async (database) => {
-      const { db, close } = openDb(database);
-      await seedDemoCity(db, { iterations: 1_000 });
-      await close();
+      await seedDemoDatabase(database, { iterations: 1_000 });
     },
     log: (line) => logs.push(line),
   });

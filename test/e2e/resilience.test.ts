@@ -1,17 +1,17 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
-import { seedDemoCity } from "../../infra/demo/seed.ts";
+import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import type { Session } from "../../schema/auth.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import type { Order } from "../../schema/orders.ts";
-import { openDb } from "../../workers/db.ts";
+import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
 import { Client, freePort } from "./client.ts";
 
 /**
@@ -20,27 +20,13 @@ import { Client, freePort } from "./client.ts";
  * reconnect by themselves, and show the order's new state, all without a reload.
  */
 
-/** Debian's chromium, installed by .ci/run; playwright-core never downloads a browser of its own. */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-];
 /** Building the apps and booting workerd, cold, on two cores. */
 const START_TIMEOUT_MS = 240_000;
 /** How long a page may take to show what a live socket brought it. */
 const LIVE_TIMEOUT_MS = 20_000;
 /** The apps back off to at most 5 s between tries; a restarted workerd is up within this. */
 const RECONNECT_TIMEOUT_MS = 60_000;
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 const root = path.resolve(import.meta.dirname, "../..");
-
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for this test`);
-}
 
 let stack: Stack;
 let stateDir: string;
@@ -95,13 +81,11 @@ describe.skipIf(browserMissing)("the apps across a restart of the local stack", 
       workerPort: await freePort(),
       bridgePort: await freePort(),
       prepare: async (database) => {
-        const { db, close } = openDb(database);
-        await seedDemoCity(db, { iterations: 1_000 });
-        await close();
+        await seedDemoDatabase(database, { iterations: 1_000 });
       },
       log: (line) => logs.push(line),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ADMIN, DEMO_DRIVERS, DEMO_PASSWORDS } from "../../infra/demo/city.ts";
 import type { DriverState } from "../../schema/dispatch.ts";
 import type { Earnings } from "../../schema/ledger.ts";
 import type { OrderView } from "../../schema/orders.ts";
 import { PEOPLE_LEFT_FOR_HUMANS } from "../../sim/config.ts";
-import { Client, eventually, freePort } from "./client.ts";
+import { Client, eventually } from "./client.ts";
+import { type NpmStart, npmStart } from "./npm-start.ts";
 
 /** `npm start` builds the apps, seeds, migrates and boots workerd; cold, on two cores. */
 const START_TIMEOUT_MS = 240_000;
@@ -17,63 +15,22 @@ const START_TIMEOUT_MS = 240_000;
 const ALIVE_TIMEOUT_MS = 90_000;
 const SIM_DRIVERS = 8;
 
-let child: ChildProcess;
-let baseUrl: string;
-let stateDir: string;
-const output: string[] = [];
+let stack: NpmStart;
 const startedAt = new Date();
 
+// Tests start stacks without the sim unless asked: this one asks, fast-forwarded, at a high rate.
 beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-sim-"));
-  const [port, bridgePort] = [await freePort(), await freePort()];
-  // Tests start stacks without the sim unless asked: this one asks, fast-forwarded, at a high rate.
-  child = spawn(
-    "npm",
-    [
-      "start",
-      "--",
-      ...["--state-dir", stateDir, "--port", String(port), "--bridge-port", String(bridgePort)],
-      ...["--sim", "--sim-fast", "--sim-rate", "15", "--sim-drivers", String(SIM_DRIVERS)],
-    ],
-    {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
+  stack = await npmStart(
+    ["--sim", "--sim-fast", "--sim-rate", "15", "--sim-drivers", String(SIM_DRIVERS)],
+    START_TIMEOUT_MS,
   );
-  createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not come up:\n${output.join("\n")}`)),
-      START_TIMEOUT_MS,
-    );
-    child.once("exit", (code) =>
-      reject(new Error(`npm start exited with ${code}:\n${output.join("\n")}`)),
-    );
-    let api: string | undefined;
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      output.push(line);
-      api ??= /^\s+API\s+(http\S+)\/api$/.exec(line)?.[1];
-      if (api && line.includes("Ctrl-C stops everything")) {
-        clearTimeout(timer);
-        resolve(api);
-      }
-    });
-  });
 }, START_TIMEOUT_MS + 10_000);
 
-afterAll(async () => {
-  if (child?.pid) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid, "SIGINT");
-    await exited;
-  }
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 /** The sim's JSON-lines log, as `npm start` writes it into the state dir. */
 function simEvents(): Array<{ event: string; orderId?: string; driver?: string }> {
-  const file = path.join(stateDir, "sim.log");
+  const file = path.join(stack.stateDir, "sim.log");
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
     .split("\n")
@@ -83,7 +40,7 @@ function simEvents(): Array<{ event: string; orderId?: string; driver?: string }
 
 /** Signs in, waiting out the login limit the sim's own cast shares (one address for all). */
 async function signedIn(email: string, password: string): Promise<Client> {
-  const client = new Client(baseUrl);
+  const client = new Client(stack.baseUrl);
   await eventually(
     () =>
       client.signIn("/api/auth/login", { email, password }).then(
@@ -98,7 +55,9 @@ async function signedIn(email: string, password: string): Promise<Client> {
 
 describe("the demo city simulator under npm start", () => {
   it("says it runs", () => {
-    expect(output.join("\n")).toMatch(/Demo city: 8 simulated couriers and 15 orders a minute/);
+    expect(stack.output.join("\n")).toMatch(
+      /Demo city: 8 simulated couriers and 15 orders a minute/,
+    );
   });
 
   it(

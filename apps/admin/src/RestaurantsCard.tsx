@@ -8,7 +8,9 @@ import {
   EmptyState,
   ErrorState,
   Field,
+  Pager,
   Spinner,
+  usePager,
   useToast,
 } from "../../ui/index.ts";
 import { api } from "./session.ts";
@@ -30,12 +32,12 @@ function kitchenBadge(kitchen: KitchenState | null) {
 /** Places: every restaurant with its kitchen's state, paused or resumed by an admin. */
 export function RestaurantsCard({ version }: { version: number }) {
   const [q, setQ] = useState("");
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const pager = usePager();
   const [page, setPage] = useState<AdminRestaurantList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const toast = useToast();
-  const after = cursors.at(-1) ?? null;
+  const { after } = pager;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` re-runs the load.
   const load = useCallback(async () => {
@@ -55,7 +57,7 @@ export function RestaurantsCard({ version }: { version: number }) {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setCursors([null]);
+    pager.reset();
     setQ(String(new FormData(event.currentTarget).get("q") ?? "").trim());
   };
   const setPaused = async (restaurant: AdminRestaurant, paused: boolean) => {
@@ -128,24 +130,7 @@ export function RestaurantsCard({ version }: { version: number }) {
           </tbody>
         </table>
       ) : null}
-      <div className="row">
-        <Button
-          variant="ghost"
-          size="small"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="ghost"
-          size="small"
-          disabled={!page?.next}
-          onClick={() => page?.next && setCursors((c) => [...c, page.next])}
-        >
-          Next page
-        </Button>
-      </div>
+      <Pager pager={pager} next={page?.next ?? null} />
     </Card>
   );
 }

@@ -8,7 +8,9 @@ import {
   EmptyState,
   ErrorState,
   Field,
+  Pager,
   Spinner,
+  usePager,
   useToast,
 } from "../../ui/index.ts";
 import { api } from "./session.ts";
@@ -21,13 +23,12 @@ const PAGE = 20;
  */
 export function UsersCard() {
   const [search, setSearch] = useState<{ q: string; role: Role | "" }>({ q: "", role: "" });
-  /** The `after` cursor of each page visited, so Back returns to the page before. */
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const pager = usePager();
   const [page, setPage] = useState<UserList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const toast = useToast();
-  const after = cursors.at(-1) ?? null;
+  const { after } = pager;
 
   const load = useCallback(async () => {
     const params = new URLSearchParams({ limit: String(PAGE) });
@@ -49,7 +50,7 @@ export function UsersCard() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setCursors([null]);
+    pager.reset();
     setSearch({
       q: String(form.get("q") ?? "").trim(),
       role: String(form.get("role") ?? "") as Role | "",
@@ -138,24 +139,7 @@ export function UsersCard() {
           </tbody>
         </table>
       ) : null}
-      <div className="row">
-        <Button
-          variant="ghost"
-          size="small"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="ghost"
-          size="small"
-          disabled={!page?.next}
-          onClick={() => page?.next && setCursors((c) => [...c, page.next])}
-        >
-          Next page
-        </Button>
-      </div>
+      <Pager pager={pager} next={page?.next ?? null} />
     </Card>
   );
 }
