@@ -1,5 +1,8 @@
 import { app } from "./app.ts";
 import { appShellPath } from "./assets.ts";
+import { readConfig } from "./config.ts";
+import { openDb } from "./db.ts";
+import { sweepExpiredHolds } from "./ledger/sweeper.ts";
 
 export { DriverActor } from "../durable-objects/driver/actor.ts";
 export { OrderActor } from "../durable-objects/order/actor.ts";
@@ -17,5 +20,21 @@ export default {
     const shell = env.ASSETS ? appShellPath(request) : null;
     if (shell && env.ASSETS) return env.ASSETS.fetch(new URL(shell, request.url));
     return app.fetch(request, env, ctx);
+  },
+
+  /**
+   * The cron (wrangler.toml's [triggers], every minute): the ledger's timeout sweep. The time is
+   * the platform's scheduled time, not the clock, so a late or replayed run voids exactly what
+   * had timed out by then.
+   */
+  async scheduled(controller, env) {
+    const config = readConfig(env);
+    const { db, close } = openDb({ databaseUrl: config.databaseUrl, wsProxy: config.dbWsProxy });
+    try {
+      const voided = await sweepExpiredHolds(db, controller.scheduledTime);
+      if (voided > 0) console.log(JSON.stringify({ msg: "ledger sweep", voided }));
+    } finally {
+      await close();
+    }
   },
 } satisfies ExportedHandler<WithAssets>;

@@ -15,7 +15,12 @@ import {
   pointsOf,
   walletOf,
 } from "../../workers/ledger/chart.ts";
-import { createTransfers, ensureAccounts, lookupAccounts } from "../../workers/ledger/ledger.ts";
+import {
+  createTransfers,
+  ensureAccounts,
+  lookupAccounts,
+  transfersOfOrder,
+} from "../../workers/ledger/ledger.ts";
 import type { OrderActor } from "./actor.ts";
 import { deliveryCodeFor } from "./delivery-code.ts";
 import { HOLD_INTENT_MS } from "./saga.ts";
@@ -93,6 +98,29 @@ async function balances(refs: Record<string, AccountRef>) {
   }
 }
 
+/**
+ * What the order's own transfers left in the orders clearing account (shared by every order, so
+ * measured through the order's transfers alone): posted in minus posted out, and still pending.
+ * Once an order is settled, released or refunded, both are zero: clearing only passes money on.
+ */
+async function clearingOf(orderId: string) {
+  const { db, close } = database();
+  try {
+    const clearing = accountId(platform("orders_clearing"));
+    let posted = 0;
+    let pending = 0;
+    for (const t of await transfersOfOrder(db, orderId)) {
+      const sign = t.creditAccountId === clearing ? 1 : t.debitAccountId === clearing ? -1 : 0;
+      // Money moves by posted and post_pending rows; a pending row only reserves until resolved.
+      if (t.kind === "posted" || t.kind === "post_pending") posted += sign * t.amount;
+      if (t.kind === "pending" && t.state === "pending") pending += sign * t.amount;
+    }
+    return { posted, pending };
+  } finally {
+    await close();
+  }
+}
+
 const partyAccounts = (p: Party) => ({
   wallet: walletOf(p.customer),
   points: pointsOf(p.customer),
@@ -146,10 +174,14 @@ describe("the order's money", () => {
   it("holds the total at placement, and refuses an order the wallet cannot pay, holding nothing", async () => {
     const p = party();
     await fund(p.customer, FUNDS);
-    const { stub } = await placed(p);
-    expect(await balances(partyAccounts(p))).toMatchObject({
+    const { stub, request } = await placed(p);
+    expect(await balances(partyAccounts(p))).toEqual({
       wallet: { posted: FUNDS, held: TOTAL },
+      points: { posted: 0, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: TOTAL });
     expect(await paymentOf(stub, customerOf(p))).toMatchObject({ state: "held", heldCents: TOTAL });
 
     const poor = party();
@@ -157,8 +189,11 @@ describe("the order's money", () => {
     const { stub: refusedStub, placed: refused } = await placeFor(poor);
     expect(!refused.ok && refused.error.code).toBe("wallet.insufficient_funds");
     expect(await refusedStub.snapshot()).toBeNull();
-    expect(await balances(partyAccounts(poor))).toMatchObject({
+    expect(await balances(partyAccounts(poor))).toEqual({
       wallet: { posted: TOTAL - 1, held: 0 },
+      points: { posted: 0, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
     // The kitchen never heard of it.
     const board = await env.RestaurantActor.getByName(poor.restaurant).board(staffOf(poor));
@@ -180,6 +215,7 @@ describe("the order's money", () => {
     });
     const after = await balances({ platform: platform("platform_revenue") });
     expect(after.platform!.posted - before.platform!.posted).toBe(325);
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
     expect(await paymentOf(stub, customerOf(p))).toEqual({
       state: "settled",
       heldCents: TOTAL,
@@ -221,6 +257,7 @@ describe("the order's money", () => {
       restaurant: { posted: 0, held: 0 },
       driver: { posted: 0, held: 0 },
     });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
     expect(await paymentOf(stub, customerOf(p))).toMatchObject({ state: "released" });
   });
 
@@ -231,8 +268,11 @@ describe("the order's money", () => {
     const { stub, placed: refused } = await placeFor(p);
     expect(!refused.ok && refused.error.code).toBe("order.restaurant_paused");
     expect(await stub.snapshot()).toBeNull();
-    expect(await balances(partyAccounts(p))).toMatchObject({
+    expect(await balances(partyAccounts(p))).toEqual({
       wallet: { posted: FUNDS, held: 0 },
+      points: { posted: 0, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
   });
 
@@ -244,22 +284,29 @@ describe("the order's money", () => {
     const before = await balances({ platform: platform("platform_revenue") });
 
     await ok(refund(stub, 500, "first"));
-    expect(await balances(partyAccounts(p))).toMatchObject({
-      wallet: { posted: FUNDS - TOTAL + 500 },
-      restaurant: { posted: 1105 - 500 },
-      driver: { posted: 499 },
-    });
+    const partly = {
+      wallet: { posted: FUNDS - TOTAL + 500, held: 0 },
+      points: { posted: 96, held: 0 },
+      restaurant: { posted: 1105 - 500, held: 0 },
+      driver: { posted: 499, held: 0 },
+    };
+    expect(await balances(partyAccounts(p))).toEqual(partly);
+    // All of a part refund within the restaurant's share comes from it: the platform keeps its fee.
+    const afterPart = await balances({ platform: platform("platform_revenue") });
+    expect(afterPart.platform!.posted).toBe(before.platform!.posted);
     // The same request again refunds nothing more.
     await ok(refund(stub, 500, "first"));
-    expect((await balances(partyAccounts(p))).wallet!.posted).toBe(FUNDS - TOTAL + 500);
+    expect(await balances(partyAccounts(p))).toEqual(partly);
 
     // The rest: 605 more from the restaurant, 824 from the platform; the courier keeps their pay.
     await ok(refund(stub, TOTAL - 500, "second"));
-    expect(await balances(partyAccounts(p))).toMatchObject({
-      wallet: { posted: FUNDS },
-      restaurant: { posted: 0 },
-      driver: { posted: 499 },
+    expect(await balances(partyAccounts(p))).toEqual({
+      wallet: { posted: FUNDS, held: 0 },
+      points: { posted: 96, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 499, held: 0 },
     });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
     const after = await balances({ platform: platform("platform_revenue") });
     expect(before.platform!.posted - after.platform!.posted).toBe(TOTAL - 1105);
 
@@ -294,11 +341,16 @@ describe("the order's money", () => {
     );
     await close();
 
+    const before = await balances({ platform: platform("platform_revenue") });
     await ok(refund(stub, 300, "late"));
-    expect(await balances(partyAccounts(p))).toMatchObject({
-      wallet: { posted: FUNDS - TOTAL + 300 },
-      restaurant: { posted: 0 },
+    expect(await balances(partyAccounts(p))).toEqual({
+      wallet: { posted: FUNDS - TOTAL + 300, held: 0 },
+      points: { posted: 96, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 499, held: 0 },
     });
+    const after = await balances({ platform: platform("platform_revenue") });
+    expect(before.platform!.posted - after.platform!.posted).toBe(300);
     expect(await paymentOf(stub, principals.admin)).toMatchObject({ refundedCents: 300 });
   });
 
@@ -307,9 +359,11 @@ describe("the order's money", () => {
     await fund(p.customer, FUNDS, 800);
     const discounted = { discountCents: 500, pointsRedeemed: 500, totalCents: TOTAL - 500 };
     const { stub, request } = await placed(p, discounted);
-    expect(await balances(partyAccounts(p))).toMatchObject({
-      wallet: { held: TOTAL - 500 },
+    expect(await balances(partyAccounts(p))).toEqual({
+      wallet: { posted: FUNDS, held: TOTAL - 500 },
       points: { posted: 800, held: 500 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
     const promotions = await balances({ promotions: platform("promotions_expense") });
     await deliver(stub, p, request.orderId);
@@ -328,9 +382,11 @@ describe("the order's money", () => {
     await fund(greedy.customer, FUNDS, 100);
     const { placed: refused } = await placeFor(greedy, discounted);
     expect(!refused.ok && refused.error.code).toBe("wallet.insufficient_points");
-    expect(await balances(partyAccounts(greedy))).toMatchObject({
+    expect(await balances(partyAccounts(greedy))).toEqual({
       wallet: { posted: FUNDS, held: 0 },
       points: { posted: 100, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
   });
 
@@ -349,9 +405,11 @@ describe("the order's money", () => {
     await deliver(stub, p, request.orderId);
     expect((await stub.snapshot())?.status).toBe("delivered");
     expect(await paymentOf(stub, customerOf(p))).toMatchObject({ state: "settling" });
-    expect(await balances(partyAccounts(p))).toMatchObject({
+    expect(await balances(partyAccounts(p))).toEqual({
       wallet: { posted: FUNDS, held: TOTAL },
-      restaurant: { posted: 0 },
+      points: { posted: 0, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
     });
 
     // It comes back; the retry timer settles the order.
@@ -380,6 +438,7 @@ describe("the order's money", () => {
       restaurant: { posted: 1105, held: 0 },
       driver: { posted: 499, held: 0 },
     });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
     expect(await stub.refusedMoneySteps()).toEqual([]);
   });
 
@@ -406,7 +465,13 @@ describe("the order's money", () => {
 
     await pinClock(stub, T + HOLD_INTENT_MS);
     await runDurableObjectAlarm(stub);
-    expect(await balances(partyAccounts(p))).toMatchObject({ wallet: { posted: FUNDS, held: 0 } });
+    expect(await balances(partyAccounts(p))).toEqual({
+      wallet: { posted: FUNDS, held: 0 },
+      points: { posted: 0, held: 0 },
+      restaurant: { posted: 0, held: 0 },
+      driver: { posted: 0, held: 0 },
+    });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
     expect(await stub.snapshot()).toBeNull();
   });
 });

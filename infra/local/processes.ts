@@ -21,6 +21,11 @@ export async function startWranglerDev(options: {
   secrets?: Record<string, string>;
   readyPath: string;
   log: (line: string) => void;
+  /**
+   * Fire the Worker's cron triggers: local workerd does not, so the scheduled handler is called
+   * through wrangler's /__scheduled endpoint on the production cadence (every minute).
+   */
+  crons?: boolean;
 }): Promise<ChildProcess> {
   const child = spawnLogged(
     path.join(root, "node_modules", ".bin", "wrangler"),
@@ -38,6 +43,7 @@ export async function startWranglerDev(options: {
       "--show-interactive-dev-session=false",
       "--log-level",
       "warn",
+      ...(options.crons ? ["--test-scheduled"] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
     ],
     {
@@ -59,8 +65,21 @@ export async function startWranglerDev(options: {
     await stopProcess(child);
     throw error;
   }
+  if (options.crons) {
+    const cron = `http://127.0.0.1:${options.port}/__scheduled?cron=${encodeURIComponent("* * * * *")}`;
+    const timer = setInterval(() => {
+      fetch(cron)
+        .then((response) => response.body?.cancel())
+        .catch((error) => options.log(`cron trigger failed: ${String(error)}`));
+    }, CRON_INTERVAL_MS);
+    timer.unref();
+    child.once("exit", () => clearInterval(timer));
+  }
   return child;
 }
+
+/** wrangler.toml's cron, "* * * * *". */
+const CRON_INTERVAL_MS = 60_000;
 
 /** Starts a child in its own process group, with node_modules/.bin first on PATH, logging lines. */
 export function spawnLogged(
