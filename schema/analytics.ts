@@ -57,6 +57,20 @@ export const Revenue = z.object({
   tipCents: z.number().int(),
 });
 
+/**
+ * How well the checkout quote held: delivered orders against the time promised when they were
+ * placed. Lateness is delivery minus promise, in minutes: positive is late, negative early.
+ */
+export const QuoteAccuracy = z.object({
+  /** Delivered orders that carried a promise: the ones measured. */
+  count: z.number().int(),
+  /** Share of those delivered by their promised time; null when none were measured. */
+  onTimeRate: Rate,
+  latenessMeanMinutes: z.number().nullable(),
+  latenessP90Minutes: z.number().nullable(),
+});
+export type QuoteAccuracy = z.infer<typeof QuoteAccuracy>;
+
 export const HourCount = z.object({ hour: z.iso.datetime(), orders: z.number().int() });
 
 export const DriverUtilization = z.object({
@@ -75,6 +89,7 @@ export const AdminAnalytics = z.object({
   zone: H3Cell.nullable(),
   orders: OrderCounts,
   clickToDoor: ClickToDoor,
+  quoteAccuracy: QuoteAccuracy,
   revenue: Revenue,
   perZoneHour: z.array(HourCount.extend({ zone: z.string().nullable() })),
   perRestaurantHour: z.array(HourCount.extend({ restaurantId: z.uuid() })),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Currency, TransferCode, TransferKind } from "./ledger.ts";
 import { CancelReason, DriverStage, OrderStatus } from "./orders.ts";
 
 /** W3C trace context: version-traceid-parentid-flags. */
@@ -52,6 +53,13 @@ export const OrderEventData = z.discriminatedUnion("type", [
     tipCents: z.number().int(),
     lineCount: z.number().int(),
     dropoff: z.object({ lat: z.number(), lng: z.number() }),
+    /**
+     * The delivery time promised at checkout and the minutes quoted for it, kept so analytics can
+     * measure quote accuracy. Null when the order was placed without a quote; events stored
+     * before the promise was carried lack both and read as null.
+     */
+    promisedBy: z.iso.datetime().nullable().default(null),
+    quotedMinutes: z.number().int().min(0).nullable().default(null),
   }),
   orderEvent("OrderAccepted", { prepMinutes: z.number().int(), readyBy: z.iso.datetime() }),
   orderEvent("OrderRejected", { reason: z.string() }),
@@ -200,15 +208,38 @@ export const DispatchEventData = z.discriminatedUnion("type", [
   }),
 ]);
 
+/**
+ * The ledger's feed (`ledger.transfers`, keyed by account id; infra/bridge/ledger-relay.ts): each
+ * transfer is two entries, one on each account it touches, and a hold that timed out is two more.
+ * `seq` is the ledger position of what the entry records (a transfer's `seq`, or the release's), so
+ * one account's entries are numbered in the order the ledger applied them.
+ */
+const LedgerEntry = z.object({
+  transferId: z.uuid(),
+  accountId: z.uuid(),
+  counterpartyAccountId: z.uuid(),
+  side: z.enum(["debit", "credit"]),
+  kind: TransferKind,
+  amount: z.number().int().positive(),
+  currency: Currency,
+  code: TransferCode,
+  pendingId: z.uuid().nullable(),
+  orderId: z.uuid().nullable(),
+});
+export const LedgerEventData = z.discriminatedUnion("type", [
+  /** A transfer the ledger accepted: posted, a hold (pending), or a hold posted or voided. */
+  z.object({ type: z.literal("TransferRecorded"), data: LedgerEntry }),
+  /** A hold released because its timeout passed; `transferId` is the hold's. */
+  z.object({ type: z.literal("HoldExpired"), data: LedgerEntry }),
+]);
+export type LedgerEventData = z.infer<typeof LedgerEventData>;
+
 export const Topic = z.enum([
   "order.events",
   "driver.events",
   "driver.location",
   "restaurant.events",
   "ledger.transfers",
-  // The catalog's own stream (menus, items, availability), keyed by restaurant id; produced from
-  // a Postgres outbox by the catalog routes.
-  "catalog.events",
   "dispatch.events",
 ]);
 export type Topic = z.infer<typeof Topic>;
@@ -221,6 +252,7 @@ const driverEventTypes = new Set<string>(DriverEventData.options.map((o) => o.sh
 const locationEventTypes = new Set<string>(
   DriverLocationData.options.map((o) => o.shape.type.value),
 );
+const ledgerEventTypes = new Set<string>(LedgerEventData.options.map((o) => o.shape.type.value));
 const dispatchEventTypes = new Set<string>(
   DispatchEventData.options.map((o) => o.shape.type.value),
 );
@@ -232,5 +264,6 @@ export function topicOf(type: string): Topic | null {
   if (driverEventTypes.has(type)) return "driver.events";
   if (locationEventTypes.has(type)) return "driver.location";
   if (dispatchEventTypes.has(type)) return "dispatch.events";
+  if (ledgerEventTypes.has(type)) return "ledger.transfers";
   return null;
 }

@@ -541,3 +541,36 @@ export const VoidExpiredBody = z.strictObject({
   limit: z.number().int().min(1).max(VOID_EXPIRED_LIMIT_MAX).default(1_000),
 });
 export const VoidExpiredResult = z.object({ voided: z.number().int() });
+
+// Money flows (the analytics read model of ledger.transfers)
+
+/** Days per flows query: a quarter, so one answer stays a few hundred rows. */
+export const FLOWS_DAYS_MAX = 92;
+
+export const LedgerFlowsQuery = z
+  .strictObject({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    currency: Currency.optional(),
+  })
+  .refine((q) => q.to >= q.from, { message: "to must not be before from" })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) < FLOWS_DAYS_MAX * 86_400_000, {
+    message: `at most ${FLOWS_DAYS_MAX} days`,
+  });
+export type LedgerFlowsQuery = z.infer<typeof LedgerFlowsQuery>;
+
+export const LedgerFlow = z.object({
+  day: z.iso.date(),
+  currency: Currency,
+  code: TransferCode,
+  /** moved (posted), held (pending), released (voided by a caller), expired (timed out). */
+  movement: z.enum(["moved", "held", "released", "expired"]),
+  transfers: z.number().int(),
+  amount: z.number().int(),
+});
+export const LedgerFlows = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  flows: z.array(LedgerFlow),
+});
+export type LedgerFlows = z.infer<typeof LedgerFlows>;

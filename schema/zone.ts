@@ -32,6 +32,19 @@ export const ZoneSnapshot = z.object({
 });
 export type ZoneSnapshot = z.infer<typeof ZoneSnapshot>;
 
+/**
+ * An order no courier has taken in the zone's alert time: pushed to the admins watching the zone
+ * the moment it happens (not at the next snapshot), so someone can dispatch it by hand before
+ * dispatch gives up on it.
+ */
+export const DispatchAlert = z.object({
+  orderId: z.uuid(),
+  restaurant: OrderRestaurant,
+  waitingSince: z.iso.datetime(),
+  waitedMs: z.number().int(),
+});
+export type DispatchAlert = z.infer<typeof DispatchAlert>;
+
 export const ZoneClientMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("ping") }),
   z.strictObject({ type: z.literal("resync") }),
@@ -40,6 +53,7 @@ export type ZoneClientMessage = z.infer<typeof ZoneClientMessage>;
 
 export const ZoneServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("zone"), zone: ZoneSnapshot }),
+  z.object({ type: z.literal("alert"), alert: DispatchAlert }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), error: Failure }),
 ]);

@@ -1,10 +1,11 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import { orderHistory } from "../../schema/db/index.ts";
+import { type EventEnvelope, OrderEventData } from "../../schema/events.ts";
 import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
 import { ids, placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
@@ -34,6 +35,16 @@ async function placed(partial: Parameters<typeof placement>[0] = {}) {
 }
 
 const staffOf = (restaurantId: string): Principal => ({ ...principals.staff, restaurantId });
+
+/** The events an actor has recorded and not yet handed to the bridge, data included. */
+async function outboxOf(stub: DurableObjectStub): Promise<EventEnvelope[]> {
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql
+      .exec<{ envelope: string }>("select envelope from outbox order by pos")
+      .toArray()
+      .map((row) => JSON.parse(row.envelope) as EventEnvelope),
+  );
+}
 
 async function openSocket<M>(
   stub: DurableObjectStub,
@@ -85,6 +96,40 @@ describe("OrderActor", () => {
     const view = await stub.view(principals.customer);
     expect(view.ok && view.value).toMatchObject(order);
     expect(await stub.pendingEvents()).toEqual(pending);
+  });
+
+  it("keeps the checkout promise on the order and sends it on in OrderPlaced", async () => {
+    const { stub, order } = await placed({ quotedMinutes: 34 });
+    // Counted from the moment of placing, on the actor's own clock.
+    expect(order.placedAt).toBe(new Date(T).toISOString());
+    expect(order.promisedBy).toBe(new Date(T + 34 * 60_000).toISOString());
+    const [event] = await outboxOf(stub);
+    const parsed = OrderEventData.parse({ type: event?.type, data: event?.data });
+    expect(parsed).toMatchObject({
+      type: "OrderPlaced",
+      data: { promisedBy: order.promisedBy, quotedMinutes: 34 },
+    });
+
+    const unquoted = await placed();
+    expect(unquoted.order.promisedBy).toBeNull();
+    const [plain] = await outboxOf(unquoted.stub);
+    expect(plain?.data).toMatchObject({ promisedBy: null, quotedMinutes: null });
+  });
+
+  it("keeps the courier's newest position when an older one arrives late", async () => {
+    const { stub, request } = await placed();
+    const staff = staffOf(request.restaurant.id);
+    await stub.command(staff, { type: "accept", prepMinutes: 5 }, null, request.traceparent);
+    expect((await stub.assignDriver(ids.driver, crypto.randomUUID())).ok).toBe(true);
+    const { lat, lng } = request.restaurant.location;
+    const newer = { lat: lat + 0.002, lng, at: new Date(T - 1_000).toISOString() };
+    const older = { lat: lat + 0.004, lng, at: new Date(T - 3_000).toISOString() };
+
+    await stub.track(ids.driver, newer);
+    await stub.track(ids.driver, older);
+
+    const view = await stub.view(principals.customer);
+    expect(view.ok && view.value.tracking?.position).toEqual(newer);
   });
 
   it("cancels the order when the restaurant does not answer in time", async () => {

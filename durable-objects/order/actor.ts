@@ -42,7 +42,8 @@ export type PlacementRequest = {
   lines: PricedLine[];
   pricing: Pricing;
   deliveryAddress: DeliveryAddress;
-  promisedBy?: string | null;
+  /** The minutes to the door the checkout quote promised; the order keeps the promise. */
+  quotedMinutes?: number | null;
   traceparent: string;
 };
 
@@ -163,7 +164,7 @@ export class OrderActor extends Server<Env> {
       deliveryAddress: request.deliveryAddress,
       prepMinutes: request.basePrepMinutes,
       acceptTimeoutMs: readConfig(this.env).orderAcceptTimeoutMs,
-      promisedBy: request.promisedBy ?? null,
+      quotedMinutes: request.quotedMinutes ?? null,
     };
     const money = {
       id: request.orderId,
@@ -407,6 +408,12 @@ export class OrderActor extends Server<Env> {
       order.status !== "picked_up"
     )
       return;
+    // The courier's actor hands fixes on without waiting for each to land, so one may overtake
+    // another: a position older than the one held is news of the past, and the newest fix wins.
+    const held = this.tracking;
+    if (held?.driverId === driverId && Date.parse(position.at) < Date.parse(held.position.at)) {
+      return;
+    }
     const nowMs = this.clock();
     this.tracking = { driverId, position, ...trackingEtas(order, position, nowMs) };
     this.ctx.storage.sql.exec(

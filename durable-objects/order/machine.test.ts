@@ -51,6 +51,16 @@ describe("placing an order", () => {
     expect(events.map((e) => [e.type, e.seq])).toEqual([["OrderPlaced", 1]]);
     expect(order.acceptBy).toBe(new Date(T0 + 180_000).toISOString());
   });
+
+  it("promises delivery the quoted minutes after placing, and says so in OrderPlaced", () => {
+    const { order, events } = place(placeInput({ quotedMinutes: 27 }), T0);
+    expect(order.promisedBy).toBe(new Date(T0 + 27 * 60_000).toISOString());
+    expect(events[0]?.data).toMatchObject({ promisedBy: order.promisedBy, quotedMinutes: 27 });
+
+    const unquoted = place(placeInput(), T0);
+    expect(unquoted.order.promisedBy).toBeNull();
+    expect(unquoted.events[0]?.data).toMatchObject({ promisedBy: null, quotedMinutes: null });
+  });
 });
 
 describe("the happy path", () => {

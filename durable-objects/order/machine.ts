@@ -134,13 +134,17 @@ export type PlaceInput = {
   deliveryAddress: DeliveryAddress;
   prepMinutes: number;
   acceptTimeoutMs: number;
-  /** The delivery time promised at checkout, if one was quoted. */
-  promisedBy?: string | null;
+  /**
+   * The minutes to the door quoted at checkout, if one was quoted. The promise is counted from
+   * the moment of placing, on the actor's clock, so `promisedBy - placedAt` is exactly the quote.
+   */
+  quotedMinutes?: number | null;
 };
 
 /** The order as it is born: placed, with its first timeline entry and its OrderPlaced event. */
 export function place(input: PlaceInput, nowMs: number): { order: Order; events: Emitted[] } {
   const at = iso(nowMs);
+  const quotedMinutes = input.quotedMinutes ?? null;
   const order: Order = {
     id: input.id,
     customerId: input.customer.id,
@@ -155,7 +159,7 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
     prepMinutes: input.prepMinutes,
     acceptBy: iso(nowMs + input.acceptTimeoutMs),
     readyBy: null,
-    promisedBy: input.promisedBy ?? null,
+    promisedBy: quotedMinutes === null ? null : iso(nowMs + quotedMinutes * 60_000),
     cancelReason: null,
     rejectReason: null,
     placedAt: at,
@@ -174,6 +178,8 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
       tipCents: input.pricing.tipCents,
       lineCount: input.lines.length,
       dropoff: { lat: input.deliveryAddress.lat, lng: input.deliveryAddress.lng },
+      promisedBy: order.promisedBy,
+      quotedMinutes,
     },
   });
 }

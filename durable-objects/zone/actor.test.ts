@@ -1,15 +1,20 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { gridDistance } from "h3-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../schema/auth.ts";
 import type { DriverServerMessage, Offer } from "../../schema/dispatch.ts";
 import type { LatLng } from "../../schema/geo.ts";
-import type { OrderServerMessage } from "../../schema/sockets.ts";
+import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/sockets.ts";
+import type { ZoneServerMessage } from "../../schema/zone.ts";
 import { ids, placement, principals } from "../../test/builders.ts";
-import { fund, pinClock } from "../../test/edge-fixtures.ts";
+import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
-import { cellOf, zoneOf } from "../../workers/geo.ts";
+import { cellOf, distanceM, zoneOf } from "../../workers/geo.ts";
+import { accountId, walletOf } from "../../workers/ledger/chart.ts";
+import { ensureAccounts, lookupAccounts } from "../../workers/ledger/ledger.ts";
 import type { DriverActor } from "../driver/actor.ts";
+import type { OrderActor } from "../order/actor.ts";
 import { deliveryCodeFor } from "../order/delivery-code.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
 import { defaultDispatchPolicy } from "./escalation.ts";
@@ -52,11 +57,12 @@ async function onlineDriver(at: LatLng) {
 }
 
 /** An order at `restaurant`, accepted with 1 minute of prep, so dispatch cannot wait. */
-async function acceptedOrder(restaurant: LatLng) {
+async function acceptedOrder(restaurant: LatLng, partial: Parameters<typeof placement>[0] = {}) {
   const base = placement();
   const request = placement({
     restaurant: { ...base.restaurant, location: restaurant },
     deliveryAddress: { ...near(restaurant, 1_500), text: "Home" },
+    ...partial,
   });
   const stub = env.OrderActor.getByName(request.orderId);
   await pinClock(stub, T);
@@ -85,6 +91,43 @@ async function offerOf(
 ): Promise<Offer | null> {
   const view = await driver.view(who);
   return view.ok ? view.value.offer : null;
+}
+
+type TrackingMessage = Extract<OrderServerMessage, { type: "tracking" }>;
+
+/**
+ * Reads until `done` holds of the answer, for at most `timeoutMs`: for work another actor does in
+ * the background (a courier's actor hands positions on without waiting for them to land).
+ */
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) || value === null || value === undefined) {
+    if (Date.now() > deadline)
+      throw new Error(`not so within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    value = await read();
+  }
+  return value;
+}
+
+/** A customer's wallet as the ledger has it: posted balance and what is held pending. */
+async function walletBalance(customerId: string): Promise<{ posted: number; held: number }> {
+  const { db, close } = database();
+  try {
+    const ref = walletOf(customerId);
+    await ensureAccounts(db, [ref]);
+    const [account] = await lookupAccounts(db, [accountId(ref)]);
+    return {
+      posted: account!.creditsPosted - account!.debitsPosted,
+      held: account!.debitsPending - account!.creditsPending,
+    };
+  } finally {
+    await close();
+  }
 }
 
 async function socket<M>(stub: DurableObjectStub, who: Principal) {
@@ -308,6 +351,116 @@ describe("dispatch", () => {
   });
 });
 
+describe("every escalation path", () => {
+  const policy = defaultDispatchPolicy;
+
+  it("offers nobody beyond the normal radius until the widen deadline, then the far courier", async () => {
+    const restaurant = await spot();
+    // Halfway between the normal search radius and the widened one: only a widened search finds
+    // this courier, and it is zones away from the restaurant's own.
+    const farM = (policy.searchRadiusM + policy.widenedRadiusM) / 2;
+    const far = await onlineDriver(near(restaurant, farM));
+    expect(distanceM(restaurant, near(restaurant, farM))).toBeGreaterThan(policy.searchRadiusM);
+    expect(gridDistance(zoneOf(restaurant), zoneOf(near(restaurant, farM)))).toBeGreaterThan(1);
+    const { zone, request } = await acceptedOrder(restaurant);
+
+    await round(zone, T);
+    await round(zone, T + policy.widenAfterMs - policy.roundMs - 1);
+    expect(await offerOf(far.stub, far.who)).toBeNull();
+    expect((await zone.view()).orders).toMatchObject([
+      { orderId: request.orderId, offeredTo: null, escalation: "none" },
+    ]);
+
+    await round(zone, T + policy.widenAfterMs);
+    expect((await offerOf(far.stub, far.who))?.orderIds).toEqual([request.orderId]);
+    expect((await zone.view()).orders).toMatchObject([
+      { orderId: request.orderId, offeredTo: far.id, escalation: "widened" },
+    ]);
+  });
+
+  it("asks a neighbouring zone when its own has no courier, and offers the neighbour's", async () => {
+    const restaurant = await spot();
+    let there = restaurant;
+    for (let northM = 100; zoneOf(there) === zoneOf(restaurant); northM += 100) {
+      there = near(restaurant, northM);
+    }
+    const neighbour = await onlineDriver(there);
+    const { zone, request } = await acceptedOrder(restaurant);
+    // The courier is indexed next door, within the normal radius, and not here.
+    expect(gridDistance(zoneOf(restaurant), zoneOf(there))).toBe(1);
+    expect(distanceM(restaurant, there)).toBeLessThan(policy.searchRadiusM);
+    expect((await zone.supply(restaurant)).availableDrivers).toBe(0);
+    const next = env.ZoneActor.getByName(zoneOf(there));
+    expect((await next.view()).drivers.map((d) => d.driverId)).toEqual([neighbour.id]);
+
+    await round(zone, T);
+
+    const offer = await offerOf(neighbour.stub, neighbour.who);
+    expect(offer?.orderIds).toEqual([request.orderId]);
+    // The offer is the order's zone's: that is where the courier's answer goes.
+    expect(offer?.zone).toBe(zoneOf(restaurant));
+    expect((await zone.view()).orders[0]?.escalation).toBe("none");
+  });
+
+  it("alerts the admins watching the zone the moment an order has waited too long", async () => {
+    const restaurant = await spot();
+    const { zone, request } = await acceptedOrder(restaurant);
+    const admin = await socket<ZoneServerMessage>(zone, principals.admin);
+    await admin.inbox.next((m) => m.type === "zone");
+
+    await round(zone, T + policy.alertAfterMs - policy.roundMs - 1);
+    await round(zone, T + policy.alertAfterMs);
+
+    const alert = await admin.inbox.next<Extract<ZoneServerMessage, { type: "alert" }>>(
+      (m) => m.type === "alert",
+    );
+    expect(alert.alert).toEqual({
+      orderId: request.orderId,
+      restaurant: request.restaurant,
+      waitingSince: new Date(T).toISOString(),
+      waitedMs: policy.alertAfterMs + policy.roundMs,
+    });
+    // Once: the next round does not alert again.
+    await round(zone, T + policy.alertAfterMs + policy.roundMs);
+    admin.ws.send(JSON.stringify({ type: "ping" }));
+    await admin.inbox.next((m) => m.type === "pong");
+    expect(admin.inbox.ofType("alert")).toHaveLength(1);
+  });
+
+  it("gives up in the end: the order is cancelled for want of a courier and its money released", async () => {
+    const restaurant = await spot();
+    const customer = crypto.randomUUID();
+    const funds = 5_000;
+    await fund(customer, funds);
+    const {
+      zone,
+      stub: order,
+      request,
+    } = await acceptedOrder(restaurant, {
+      customer: { id: customer, name: "Grace" },
+    });
+    const who: Principal = { userId: customer, role: "customer" };
+    const held = await order.view(who);
+    expect(held.ok && held.value.payment?.state).toBe("held");
+
+    await round(zone, T + policy.giveUpAfterMs - policy.roundMs - 1);
+    expect((await order.snapshot())?.status).toBe("accepted");
+    await round(zone, T + policy.giveUpAfterMs);
+
+    const view = await order.view(who);
+    expect(view.ok && [view.value.status, view.value.cancelReason]).toEqual([
+      "cancelled",
+      "no_driver",
+    ]);
+    expect(view.ok && view.value.payment).toMatchObject({
+      state: "released",
+      heldCents: request.pricing.totalCents,
+    });
+    expect(await walletBalance(customer)).toEqual({ posted: funds, held: 0 });
+    expect((await zone.view()).orders).toEqual([]);
+  });
+});
+
 describe("manual dispatch", () => {
   it("gives the order to the admin's courier, and the zone withdraws its own offer", async () => {
     const restaurant = await spot();
@@ -448,6 +601,89 @@ describe("on the job", () => {
     const view = await order.view(principals.customer);
     expect(view.ok && view.value.tracking?.position.lat).toBeCloseTo(near(restaurant, 60).lat, 6);
     expect(view.ok && view.value.id).toBe(request.orderId);
+  });
+
+  /** The order's tracking once the courier's actor has handed it a position, however late. */
+  async function trackedAt(order: DurableObjectStub<OrderActor>, atMs: number | null) {
+    return eventually(
+      async () => {
+        const view = await order.view(principals.customer);
+        return view.ok ? view.value.tracking : null;
+      },
+      (tracking) =>
+        tracking !== null &&
+        (atMs === null || tracking.position.at === new Date(atMs).toISOString()),
+    );
+  }
+
+  it("sends the customer at most one position a second, and the newest fix wins", async () => {
+    const { courier, stub: order, restaurant } = await assigned();
+    // The position sent on acceptance has landed; then ten seconds pass on the order's clock.
+    await trackedAt(order, null);
+    const start = T + 10_000;
+    await pinClock(order, start);
+    const watch = await socket<OrderServerMessage>(order, principals.customer);
+    await watch.inbox.next((m) => m.type === "snapshot");
+    const flushed = async () => {
+      watch.ws.send(JSON.stringify({ type: "ping" }));
+      await watch.inbox.next((m) => m.type === "pong");
+      return watch.inbox.ofType("tracking") as TrackingMessage[];
+    };
+
+    // A burst inside one second: five fixes 200 ms and 2 m apart.
+    let fixAt = Date.now() + 20_000;
+    let newest = { ...near(restaurant, 100), accuracyM: 5, at: fixAt };
+    for (let i = 1; i <= 5; i++) {
+      fixAt += 200;
+      newest = { ...near(restaurant, 100 + 2 * i), accuracyM: 5, at: fixAt };
+      await pinClock(courier.stub, fixAt);
+      expect((await courier.stub.fix(courier.who, newest)).ok).toBe(true);
+    }
+    await trackedAt(order, newest.at);
+
+    // The first fix of the second went out at once; the rest wait for the second to end.
+    expect(await flushed()).toHaveLength(1);
+    await pinClock(order, start + 1_000);
+    await runDurableObjectAlarm(order);
+    const sent = await flushed();
+    expect(sent).toHaveLength(2);
+    expect(sent.at(-1)?.tracking.position).toEqual({
+      lat: newest.lat,
+      lng: newest.lng,
+      at: new Date(newest.at).toISOString(),
+    });
+  });
+
+  it("shows the kitchen when the courier will be at the counter, as the courier moves", async () => {
+    const { courier, stub: order, restaurant, request, staff } = await assigned();
+    await trackedAt(order, null);
+    const kitchen = await socket<RestaurantServerMessage>(
+      env.RestaurantActor.getByName(request.restaurant.id),
+      staff,
+    );
+    await kitchen.inbox.next((m) => m.type === "board");
+    // A minute on, past the kitchen's refresh interval: this fix's ETA goes to the board.
+    await pinClock(order, T + 60_000);
+    const fixAt = Date.now() + 20_000;
+    await pinClock(courier.stub, fixAt);
+    expect(
+      (await courier.stub.fix(courier.who, { ...near(restaurant, 400), accuracyM: 5, at: fixAt }))
+        .ok,
+    ).toBe(true);
+    const { pickupEta } = await trackedAt(order, fixAt);
+    expect(pickupEta).not.toBeNull();
+
+    const updated = await kitchen.inbox.next<
+      Extract<RestaurantServerMessage, { type: "ticket.updated" }>
+    >((m) => m.type === "ticket.updated" && m.ticket.pickupEta === pickupEta);
+    expect([updated.ticket.orderId, updated.ticket.driverId]).toEqual([
+      request.orderId,
+      courier.id,
+    ]);
+    const board = await env.RestaurantActor.getByName(request.restaurant.id).board(staff);
+    expect(board.ok && board.value.tickets.map((t) => [t.orderId, t.pickupEta])).toEqual([
+      [request.orderId, pickupEta],
+    ]);
   });
 
   it("accepts arrival only near the restaurant", async () => {

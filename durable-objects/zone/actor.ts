@@ -6,7 +6,7 @@ import { DispatchRequest as DispatchRequestSchema } from "../../schema/dispatch.
 import type { LatLng, Position } from "../../schema/geo.ts";
 import { ZoneClientMessage, type ZoneServerMessage, type ZoneSnapshot } from "../../schema/zone.ts";
 import { readConfig } from "../../workers/config.ts";
-import { travelMs } from "../../workers/geo.ts";
+import { travelMs, zonesWithin } from "../../workers/geo.ts";
 import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER, type Recordable } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
@@ -25,6 +25,14 @@ const SNAPSHOT_TIMER = "snapshot";
 const SNAPSHOT_EVERY_MS = 2_000;
 /** Admin screens on one zone. */
 const SOCKETS_MAX = 16;
+/**
+ * Searches one neighbour answers per call: one per restaurant with waiting orders, and a zone
+ * rarely has more restaurants short of couriers at once. Bounds a neighbour's work per call.
+ */
+export const CANDIDATE_ASKS_MAX = 64;
+
+/** A neighbour's search for couriers: near this point, within this radius. */
+export type CandidateAsk = { point: LatLng; radiusM: number };
 
 const migrations = [
   {
@@ -211,18 +219,29 @@ export class ZoneActor extends Server<Env> {
     };
   }
 
-  /** Couriers near a point, for a neighbouring zone short of supply. */
+  /**
+   * Couriers near each asked point, for a zone short of supply: the nearest few to each, each
+   * courier once. A zone asks all it needs of one neighbour in one call.
+   */
   async candidates(
-    point: LatLng,
-    k: number,
-    radiusM: number,
+    asks: readonly CandidateAsk[],
   ): Promise<Array<{ driverId: string; position: Position }>> {
-    return this.fleet
-      .nearest(point, Math.min(k, this.policy.candidatesPerOrder), radiusM)
-      .flatMap((hit) => {
+    if (asks.length > CANDIDATE_ASKS_MAX) {
+      throw new Error(`at most ${CANDIDATE_ASKS_MAX} candidate searches per call`);
+    }
+    const found = new Map<string, Position>();
+    for (const ask of asks) {
+      for (const hit of this.fleet.nearest(
+        ask.point,
+        this.policy.candidatesPerOrder,
+        ask.radiusM,
+      )) {
+        if (found.has(hit.driverId)) continue;
         const position = this.driverPosition(hit.driverId);
-        return position ? [{ driverId: hit.driverId, position }] : [];
-      });
+        if (position) found.set(hit.driverId, position);
+      }
+    }
+    return [...found].map(([driverId, position]) => ({ driverId, position }));
   }
 
   async pendingEvents() {
@@ -299,17 +318,22 @@ export class ZoneActor extends Server<Env> {
           data: { orderId: order.orderId, level, waitedMs: nowMs - order.firstSeenAtMs },
         });
         order.escalation = level;
+        if (level === "alerted") this.alertAdmins(order, nowMs);
       }
       waiting.push(order);
     }
     if (waiting.length > 0) {
       const { pool, positions } = await this.candidatesFor(waiting);
-      // A courier who turned down an order is not offered that restaurant again this round.
+      // A courier who turned down an order is not offered that restaurant again this round, and
+      // a restaurant's orders reach only as far as the longest-waiting of them may search.
       const declinedAt = new Map<string, Set<string>>();
+      const radiusAt = new Map<string, number>();
       for (const order of waiting) {
-        const set = declinedAt.get(order.request.restaurant.id) ?? new Set<string>();
+        const restaurantId = order.request.restaurant.id;
+        const set = declinedAt.get(restaurantId) ?? new Set<string>();
         for (const id of order.declined) set.add(id);
-        declinedAt.set(order.request.restaurant.id, set);
+        declinedAt.set(restaurantId, set);
+        radiusAt.set(restaurantId, Math.max(radiusAt.get(restaurantId) ?? 0, this.radiusOf(order)));
       }
       const courierOf = (driverId: string): Courier<Pickup> => ({
         id: driverId,
@@ -333,8 +357,11 @@ export class ZoneActor extends Server<Env> {
         config: { roundMs: this.policy.roundMs },
         candidatesOf: (pickup, k) => {
           const refused = pickup.restaurantId ? declinedAt.get(pickup.restaurantId) : undefined;
+          const radiusM =
+            (pickup.restaurantId ? radiusAt.get(pickup.restaurantId) : undefined) ??
+            this.policy.searchRadiusM;
           return pool
-            .nearest(pickup, k + (refused?.size ?? 0), this.policy.widenedRadiusM)
+            .nearest(pickup, k + (refused?.size ?? 0), radiusM)
             .filter((hit) => !refused?.has(hit.driverId))
             .slice(0, k)
             .map((hit) => courierOf(hit.driverId));
@@ -362,9 +389,11 @@ export class ZoneActor extends Server<Env> {
   }
 
   /**
-   * Couriers for this round: the nearest few to each waiting order's restaurant, by grid rings;
-   * when that finds fewer than there are orders, the neighbouring zones are asked too (wider
-   * still for orders that have waited long).
+   * Couriers for this round: the nearest few to each waiting order's restaurant, by grid rings,
+   * within the normal search radius. When that finds too few, the neighbouring zones are asked
+   * within the same radius. An order that has waited past the widen deadline is searched for
+   * within the widened radius, which reaches zones beyond the neighbours: every zone that may
+   * hold a point that near is asked.
    */
   private async candidatesFor(
     waiting: OrderRow[],
@@ -377,37 +406,46 @@ export class ZoneActor extends Server<Env> {
       pool.set(driverId, point);
       positions.set(driverId, point);
     };
-    let short = false;
+    // What to ask of which zone: one search per restaurant and radius, however many orders.
+    const asks = new Map<string, Map<string, CandidateAsk>>();
+    const ask = (zone: string, key: string, search: CandidateAsk) => {
+      if (zone === this.zone) return;
+      const searches = asks.get(zone) ?? new Map<string, CandidateAsk>();
+      searches.set(key, search);
+      asks.set(zone, searches);
+    };
+    const neighbours = gridDisk(this.zone, 1);
     for (const order of waiting) {
-      const radius =
-        order.escalation === "none" ? this.policy.searchRadiusM : this.policy.widenedRadiusM;
-      const hits = this.fleet.nearest(
-        order.request.restaurant.location,
-        this.policy.candidatesPerOrder,
-        radius,
-      );
+      const widened = order.escalation !== "none";
+      const radiusM = this.radiusOf(order);
+      const point = order.request.restaurant.location;
+      const hits = this.fleet.nearest(point, this.policy.candidatesPerOrder, radiusM);
       for (const hit of hits) add(hit.driverId, hit.point);
-      if (hits.length < this.policy.candidatesPerOrder || order.escalation !== "none") short = true;
-    }
-    if (short) {
-      const neighbours = gridDisk(this.zone, 1).filter((z) => z !== this.zone);
-      const asks = await Promise.allSettled(
-        neighbours.flatMap((zone) =>
-          waiting.map((order) =>
-            this.env.ZoneActor.getByName(zone).candidates(
-              order.request.restaurant.location,
-              this.policy.candidatesPerOrder,
-              this.policy.widenedRadiusM,
-            ),
-          ),
-        ),
-      );
-      for (const ask of asks) {
-        if (ask.status !== "fulfilled") continue;
-        for (const c of ask.value) add(c.driverId, c.position);
+      // Other zones are asked only when this one is short: a widened search fans out to every
+      // zone within its radius (dozens), so it is not paid while supply is at hand.
+      if (hits.length < this.policy.candidatesPerOrder) {
+        const zones = widened ? zonesWithin(point, radiusM) : neighbours;
+        const key = `${order.request.restaurant.id}:${radiusM}`;
+        for (const zone of zones) ask(zone, key, { point, radiusM });
       }
     }
+    const answers = await Promise.allSettled(
+      [...asks].flatMap(([zone, searches]) =>
+        chunks([...searches.values()], CANDIDATE_ASKS_MAX).map((chunk) =>
+          this.env.ZoneActor.getByName(zone).candidates(chunk),
+        ),
+      ),
+    );
+    for (const answer of answers) {
+      if (answer.status !== "fulfilled") continue;
+      for (const c of answer.value) add(c.driverId, c.position);
+    }
     return { pool, positions };
+  }
+
+  /** How far from its restaurant couriers are looked for: farther once the order has waited. */
+  private radiusOf(order: OrderRow): number {
+    return order.escalation === "none" ? this.policy.searchRadiusM : this.policy.widenedRadiusM;
   }
 
   private async sendOffer(
@@ -608,9 +646,30 @@ export class ZoneActor extends Server<Env> {
     this.ctx.waitUntil(this.timers.arm());
   }
 
+  /** Tells the admins watching this zone, at once, that an order has waited too long. */
+  private alertAdmins(order: OrderRow, nowMs: number): void {
+    const message: ZoneServerMessage = {
+      type: "alert",
+      alert: {
+        orderId: order.orderId,
+        restaurant: order.request.restaurant,
+        waitingSince: new Date(order.firstSeenAtMs).toISOString(),
+        waitedMs: nowMs - order.firstSeenAtMs,
+      },
+    };
+    for (const connection of this.getConnections<Session>()) send(connection, message);
+  }
+
   private broadcastSnapshot(): void {
     const zone = this.snapshot();
     for (const connection of this.getConnections<Session>())
       send<ZoneServerMessage>(connection, { type: "zone", zone });
   }
+}
+
+/** `items` in runs of at most `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
 }

@@ -15,6 +15,41 @@ import {
 } from "./search-fixtures.ts";
 
 const MINUTE_MS = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * An order placed at `placedMs` with a quote of `quotedMinutes` (null: placed before promises
+ * were carried, its OrderPlaced without them), delivered `tookMinutes` later.
+ */
+function quotedDelivery(
+  placedMs: number,
+  quotedMinutes: number | null,
+  tookMinutes: number,
+): EventEnvelope[] {
+  const orderId = crypto.randomUUID();
+  const placedAt = iso(placedMs);
+  const placed = orderEvent("OrderPlaced", {
+    orderId,
+    seq: 1,
+    at: placedAt,
+    order: { placedAt },
+    data: {
+      quotedMinutes,
+      promisedBy: quotedMinutes === null ? null : iso(placedMs + quotedMinutes * MINUTE_MS),
+    },
+  });
+  if (quotedMinutes === null) {
+    const { promisedBy: _, quotedMinutes: __, ...older } = placed.data as Record<string, unknown>;
+    placed.data = older;
+  }
+  const delivered = orderEvent("OrderDelivered", {
+    orderId,
+    seq: 2,
+    at: iso(placedMs + tookMinutes * MINUTE_MS),
+    order: { placedAt, status: "delivered", driverStage: "done", driverId: people.driver },
+  });
+  return [placed, delivered];
+}
 function rejectedOrder(orderId = crypto.randomUUID()): EventEnvelope[] {
   return [
     orderEvent("OrderPlaced", { orderId, seq: 1 }),
@@ -46,6 +81,26 @@ describe("reading analytics events", () => {
     expect(analyticsStepOf(accepted!, "order.events")).toMatchObject({
       ok: true,
       step: { zone: null, accepted_at: atSeq(2) },
+    });
+  });
+
+  it("takes the checkout promise from OrderPlaced, and reads an older OrderPlaced without one", () => {
+    const orderId = crypto.randomUUID();
+    const placed = orderEvent("OrderPlaced", { orderId, seq: 1 });
+    expect(analyticsStepOf(placed, "order.events")).toMatchObject({
+      ok: true,
+      step: { promised_by: atSeq(11), quoted_minutes: 10 },
+    });
+    // Stored before the promise was carried: the event still reads, the promise unknown.
+    const { promisedBy: _, quotedMinutes: __, ...before } = placed.data as Record<string, unknown>;
+    expect(analyticsStepOf({ ...placed, data: before }, "order.events")).toMatchObject({
+      ok: true,
+      step: { promised_by: null, quoted_minutes: null, delivery_fee_cents: 299 },
+    });
+    const accepted = orderEvent("OrderAccepted", { orderId, seq: 2 });
+    expect(analyticsStepOf(accepted, "order.events")).toMatchObject({
+      ok: true,
+      step: { promised_by: null, quoted_minutes: null },
     });
   });
 
@@ -139,6 +194,13 @@ describe.each(databaseKinds)("the analytics consumer on $kind", ({ kind, skip })
     // Placed at seq 1, delivered at seq 9: eight minutes.
     expect(report.clickToDoor).toMatchObject({ count: 1, p50Seconds: 480, p90Seconds: 480 });
     expect(report.clickToDoor.buckets[0]).toEqual({ upToMinutes: 20, count: 1 });
+    // Promised for seq 11, delivered at seq 9: two minutes early.
+    expect(report.quoteAccuracy).toEqual({
+      count: 1,
+      onTimeRate: 1,
+      latenessMeanMinutes: -2,
+      latenessP90Minutes: -2,
+    });
     expect(report.revenue).toEqual({
       grossCents: 1929,
       subtotalCents: 1300,
@@ -184,6 +246,68 @@ describe.each(databaseKinds)("the analytics consumer on $kind", ({ kind, skip })
       orders: await dump(database.db, "analytics_orders", "order_id"),
       presence: await dump(database.db, "analytics_driver_presence", "driver_id, seq"),
     }).toEqual(before);
+  });
+
+  it.skipIf(skip)("measures the checkout quote against when orders were delivered", async () => {
+    // A day later than the other tests' orders, so their facts stay out of this window.
+    const day = T0 + 24 * 60 * MINUTE_MS;
+    const promised = [
+      // [quoted minutes, minutes taken]: 5 early, on the minute, 6 late, 12 late.
+      quotedDelivery(day, 30, 25),
+      quotedDelivery(day, 30, 30),
+      quotedDelivery(day, 20, 26),
+      quotedDelivery(day, 20, 32),
+    ];
+    // Not measured: delivered without a promise (an older event), and cancelled with one.
+    const unquoted = quotedDelivery(day, null, 90);
+    const orderId = crypto.randomUUID();
+    const cancelled = [
+      orderEvent("OrderPlaced", { orderId, seq: 1, at: iso(day), order: { placedAt: iso(day) } }),
+      orderEvent("OrderCancelled", {
+        orderId,
+        seq: 2,
+        at: iso(day + 60 * MINUTE_MS),
+        order: { placedAt: iso(day), status: "cancelled" },
+      }),
+    ];
+    // Deliveries first and placements after: the promise is kept whichever arrives first.
+    await apply([...promised, unquoted, cancelled].flat().reverse());
+
+    const rows = (await dump(database.db, "analytics_orders", "order_id")) as Array<{
+      order_id: string;
+      promised_by: Date | string | null;
+      quoted_minutes: number | null;
+    }>;
+    const firstId = promised[0]![0]!.aggregateId;
+    const first = rows.find((r) => r.order_id === firstId);
+    expect(first && [new Date(first.promised_by!).toISOString(), first.quoted_minutes]).toEqual([
+      iso(day + 30 * MINUTE_MS),
+      30,
+    ]);
+
+    const report = await adminReport(
+      database.db,
+      { fromMs: day, toMs: day + 60 * MINUTE_MS },
+      null,
+    );
+    expect(report.orders).toMatchObject({ placed: 6, delivered: 5, cancelled: 1 });
+    expect(report.quoteAccuracy.count).toBe(4);
+    expect(report.quoteAccuracy.onTimeRate).toBe(0.5);
+    // Lateness -5, 0, 6, 12: mean 3.25; p90 interpolated between 6 and 12 at 0.7.
+    expect(report.quoteAccuracy.latenessMeanMinutes).toBeCloseTo(3.25, 9);
+    expect(report.quoteAccuracy.latenessP90Minutes).toBeCloseTo(10.2, 9);
+
+    const empty = await adminReport(
+      database.db,
+      { fromMs: day + 120 * MINUTE_MS, toMs: day + 180 * MINUTE_MS },
+      null,
+    );
+    expect(empty.quoteAccuracy).toEqual({
+      count: 0,
+      onTimeRate: null,
+      latenessMeanMinutes: null,
+      latenessP90Minutes: null,
+    });
   });
 
   it.skipIf(skip)("sets a poison event aside and applies the rest of the batch", async () => {

@@ -20,7 +20,7 @@ import { applyProjection, hasNul, PG_INTEGER_MAX, type Read } from "./projection
  * replay, even shuffled and duplicated, rebuild the same rows:
  * - an order's facts (status, totals, driver) are those of its highest seq seen;
  * - each milestone moment is the earliest seen for it (least of all events marking it), and the
- *   fees and drop-off zone, carried only by OrderPlaced, are kept once known;
+ *   fees, drop-off zone and checkout promise, carried only by OrderPlaced, are kept once known;
  * - a driver's presence is one row per online/offline event, keyed by the driver's seq.
  */
 
@@ -39,6 +39,8 @@ export type OrderFactStep = {
   delivery_fee_cents: number | null;
   service_fee_cents: number | null;
   tip_cents: number | null;
+  promised_by: string | null;
+  quoted_minutes: number | null;
   accepted_at: string | null;
   rejected_at: string | null;
   assigned_at: string | null;
@@ -69,6 +71,12 @@ function orderStepOf(event: EventEnvelope): Read<AnalyticsStep> {
   const type = parsed.data.type;
   const at = event.at;
   const placed = parsed.data.type === "OrderPlaced" ? parsed.data.data : null;
+  if (placed?.quotedMinutes && placed.quotedMinutes > PG_INTEGER_MAX) {
+    return {
+      ok: false,
+      error: `quotedMinutes ${placed.quotedMinutes} is beyond what analytics holds`,
+    };
+  }
   return {
     ok: true,
     step: {
@@ -86,6 +94,8 @@ function orderStepOf(event: EventEnvelope): Read<AnalyticsStep> {
       delivery_fee_cents: placed?.deliveryFeeCents ?? null,
       service_fee_cents: placed?.serviceFeeCents ?? null,
       tip_cents: placed?.tipCents ?? null,
+      promised_by: placed?.promisedBy ?? null,
+      quoted_minutes: placed?.quotedMinutes ?? null,
       accepted_at: type === "OrderAccepted" ? at : null,
       rejected_at: type === "OrderRejected" ? at : null,
       assigned_at: type === "DriverAssigned" ? at : null,
@@ -139,6 +149,7 @@ async function projectOrders(db: Db, steps: readonly OrderFactStep[]): Promise<v
         order_id uuid, seq integer, restaurant_id uuid, customer_id uuid, driver_id uuid,
         status text, subtotal_cents bigint, total_cents bigint, placed_at timestamptz,
         zone text, delivery_fee_cents bigint, service_fee_cents bigint, tip_cents bigint,
+        promised_by timestamptz, quoted_minutes integer,
         accepted_at timestamptz, rejected_at timestamptz, assigned_at timestamptz,
         picked_up_at timestamptz, delivered_at timestamptz, cancelled_at timestamptz
       )
@@ -155,6 +166,10 @@ async function projectOrders(db: Db, steps: readonly OrderFactStep[]): Promise<v
         (array_agg(service_fee_cents order by seq)
           filter (where service_fee_cents is not null))[1] as service_fee_cents,
         (array_agg(tip_cents order by seq) filter (where tip_cents is not null))[1] as tip_cents,
+        (array_agg(promised_by order by seq)
+          filter (where promised_by is not null))[1] as promised_by,
+        (array_agg(quoted_minutes order by seq)
+          filter (where quoted_minutes is not null))[1] as quoted_minutes,
         min(accepted_at) as accepted_at,
         min(rejected_at) as rejected_at,
         min(assigned_at) as assigned_at,
@@ -166,13 +181,13 @@ async function projectOrders(db: Db, steps: readonly OrderFactStep[]): Promise<v
     )
     insert into analytics_orders (
       order_id, restaurant_id, customer_id, driver_id, zone, status, subtotal_cents, total_cents,
-      delivery_fee_cents, service_fee_cents, tip_cents, placed_at, accepted_at, rejected_at,
-      assigned_at, picked_up_at, delivered_at, cancelled_at, last_seq
+      delivery_fee_cents, service_fee_cents, tip_cents, promised_by, quoted_minutes, placed_at,
+      accepted_at, rejected_at, assigned_at, picked_up_at, delivered_at, cancelled_at, last_seq
     )
     select
       l.order_id, l.restaurant_id, l.customer_id, l.driver_id, m.zone, l.status,
       l.subtotal_cents, l.total_cents, m.delivery_fee_cents, m.service_fee_cents, m.tip_cents,
-      l.placed_at, m.accepted_at, m.rejected_at, m.assigned_at, m.picked_up_at, m.delivered_at,
+      m.promised_by, m.quoted_minutes, l.placed_at, m.accepted_at, m.rejected_at, m.assigned_at, m.picked_up_at, m.delivered_at,
       m.cancelled_at, l.seq
     from latest l join merged m using (order_id)
     on conflict (order_id) do update set
@@ -194,6 +209,8 @@ async function projectOrders(db: Db, steps: readonly OrderFactStep[]): Promise<v
       delivery_fee_cents = coalesce(analytics_orders.delivery_fee_cents, excluded.delivery_fee_cents),
       service_fee_cents = coalesce(analytics_orders.service_fee_cents, excluded.service_fee_cents),
       tip_cents = coalesce(analytics_orders.tip_cents, excluded.tip_cents),
+      promised_by = coalesce(analytics_orders.promised_by, excluded.promised_by),
+      quoted_minutes = coalesce(analytics_orders.quoted_minutes, excluded.quoted_minutes),
       accepted_at = least(analytics_orders.accepted_at, excluded.accepted_at),
       rejected_at = least(analytics_orders.rejected_at, excluded.rejected_at),
       assigned_at = least(analytics_orders.assigned_at, excluded.assigned_at),

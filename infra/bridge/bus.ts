@@ -2,10 +2,10 @@ import { type EventEnvelope, type Topic, topicOf } from "../../schema/events.ts"
 import { type DeadLetter, type DeadLetterSink, deadLetterOf } from "./dead-letters.ts";
 
 /**
- * The seam between receiving events and applying them. Today the bridge applies them in-process;
- * later a Kafka bus produces them to topics (keyed by aggregate id) and runs the same consumers
- * from consumer groups. Consumers are written against this file only, so they cannot tell which
- * bus feeds them.
+ * The seam between receiving events and applying them: the in-process bus (the embedded
+ * default) applies them at once; the Kafka bus (kafka-bus.ts) produces them to topics (keyed by
+ * aggregate id) and runs the same consumers from consumer groups. Consumers are written against
+ * this file only, so they cannot tell which bus feeds them.
  */
 
 /** What a consumer learns about the batch it is given. */

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { inArray, sql } from "drizzle-orm";
 import { catalogOutbox } from "../../schema/db/catalog-outbox.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import type { Db } from "../../workers/db.ts";
 import type { EventBus } from "./bus.ts";
+import { type RelayLoop, startRelayLoop } from "./relay-loop.ts";
 
 /**
  * Relays the catalog's Postgres outbox (`catalog_outbox`, written by workers/catalog/outbox.ts in
@@ -31,10 +31,6 @@ export const RELAY_LEASE_MS = 60_000;
 /** An idle relay looks again after this: a catalog change is searchable within about a second. */
 export const RELAY_INTERVAL_MS = 500;
 
-/** After a failed round the relay waits this long, doubling up to the cap. */
-export const RELAY_RETRY_DELAY_MS_MIN = 500;
-export const RELAY_RETRY_DELAY_MS_MAX = 10_000;
-
 export type CatalogRelayOptions = {
   db: Db;
   bus: EventBus;
@@ -43,12 +39,8 @@ export type CatalogRelayOptions = {
   leaseMs?: number;
 };
 
-export type CatalogRelay = {
-  /** One round: claims, publishes and deletes; resolves with the number of events relayed. */
-  relayOnce(): Promise<number>;
-  /** Stops the loop after the round in flight. */
-  close(): Promise<void>;
-};
+/** One round claims, publishes and deletes; `relayOnce` resolves with the events relayed. */
+export type CatalogRelay = RelayLoop;
 
 /** One round of the relay, on its own (tests and the loop below call it). */
 export async function relayRound(
@@ -91,40 +83,12 @@ export async function relayRound(
 
 /** Starts relaying in the background until `close()`. */
 export function startCatalogRelay(options: CatalogRelayOptions): CatalogRelay {
-  const log = options.log ?? (() => {});
-  const intervalMs = options.intervalMs ?? RELAY_INTERVAL_MS;
   const leaseMs = options.leaseMs ?? RELAY_LEASE_MS;
-  const stop = new AbortController();
-  let failures = 0;
-
-  const relayOnce = () => relayRound(options.db, options.bus, leaseMs);
-
-  const loop = (async () => {
-    while (!stop.signal.aborted) {
-      let waitMs = intervalMs;
-      try {
-        const relayed = await relayOnce();
-        failures = 0;
-        if (relayed > 0) log({ msg: "catalog_relay.relayed", count: relayed });
-        // A full round means more may be waiting: go again at once.
-        if (relayed === RELAY_BATCH_MAX) waitMs = 0;
-      } catch (error) {
-        failures += 1;
-        waitMs = Math.min(
-          RELAY_RETRY_DELAY_MS_MAX,
-          RELAY_RETRY_DELAY_MS_MIN * 2 ** Math.min(failures - 1, 10),
-        );
-        log({ msg: "catalog_relay.failed", error: String(error), retryInMs: waitMs });
-      }
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal: stop.signal }).catch(() => {});
-    }
-  })();
-
-  return {
-    relayOnce,
-    async close() {
-      stop.abort();
-      await loop;
-    },
-  };
+  return startRelayLoop({
+    name: "catalog_relay",
+    round: () => relayRound(options.db, options.bus, leaseMs),
+    full: (relayed) => relayed === RELAY_BATCH_MAX,
+    intervalMs: options.intervalMs ?? RELAY_INTERVAL_MS,
+    log: options.log ?? (() => {}),
+  });
 }

@@ -55,6 +55,9 @@ const extras: { [T in OrderEventType]: Omit<DataOf<T>, "order"> } = {
     tipCents: 200,
     lineCount: 1,
     dropoff: { lat: 30.28, lng: -97.74 },
+    // Placed at seq 1 and quoted ten minutes: promised for seq 11.
+    promisedBy: atSeq(11),
+    quotedMinutes: 10,
   },
   OrderAccepted: { prepMinutes: 15, readyBy: atSeq(17) },
   OrderRejected: { reason: "kitchen closing" },

@@ -30,7 +30,9 @@ export async function testKafka(brokers: string): Promise<TestKafka> {
   });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, { prefix });
+  // A broker answers "not the leader" for a topic it has just made until its metadata settles,
+  // which a test's first produce would take for an outage: wait for every new topic's leaders.
+  for (const topic of await ensureTopics(admin, { prefix })) await offsetsOf(admin, topic);
   return {
     kafka,
     admin,
@@ -64,10 +66,6 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
 }
 
 /**
- * Everything in `topic` as of now, from offset 0 to the end of every partition, in partition then
- * offset order. Fails after `timeoutMs` if the end is not reached.
- */
-/**
  * The topic's offsets. Right after a topic is made, or under load, the broker may answer "not
  * the leader" until its metadata settles: asked again, briefly.
  */
@@ -82,6 +80,10 @@ async function offsetsOf(admin: Admin, topic: string) {
   }
 }
 
+/**
+ * Everything in `topic` as of now, from offset 0 to the end of every partition, in partition then
+ * offset order. Fails after `timeoutMs` if the end is not reached.
+ */
 export async function readTopic(
   kafka: Kafka,
   admin: Admin,

@@ -8,8 +8,11 @@ import { type EventBus, InProcessBus } from "./bus.ts";
 import { type CatalogRelay, startCatalogRelay } from "./catalog-relay.ts";
 import { postgresDeadLetters } from "./dead-letters.ts";
 import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
+import { ledgerFlowsConsumer } from "./ledger-flows.ts";
+import { startLedgerRelay } from "./ledger-relay.ts";
 import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
 import { orderHistoryConsumer } from "./order-history.ts";
+import type { RelayLoop } from "./relay-loop.ts";
 import { searchIndexer } from "./search-indexer.ts";
 
 export type BridgeOptions = {
@@ -27,7 +30,10 @@ export type BridgeOptions = {
   kafka?: KafkaOptions | undefined;
   /** Operational lines other than batches (Kafka client, consumers), as JSON-ready objects. */
   log?: (line: Record<string, unknown>) => void;
-  /** How often the catalog outbox relay looks for new rows (catalog-relay.ts); tests shorten it. */
+  /**
+   * How often the Postgres relays (the catalog outbox, catalog-relay.ts; the ledger feed,
+   * ledger-relay.ts) look for new rows; tests shorten it.
+   */
   catalogRelayIntervalMs?: number;
 };
 
@@ -63,6 +69,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       orderHistoryConsumer({ db: database.db, deadLetters }),
       searchIndexer({ db: database.db, deadLetters }),
       analyticsConsumer({ db: database.db, deadLetters }),
+      ledgerFlowsConsumer({ db: database.db, deadLetters }),
     ];
     for (const consumer of consumers) bus.subscribe(measured(consumer, metrics, Date.now));
   }
@@ -72,6 +79,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     kafka?.mode === "consume"
       ? null
       : startCatalogRelay({
+          db: database.db,
+          bus,
+          log,
+          ...(options.catalogRelayIntervalMs === undefined
+            ? {}
+            : { intervalMs: options.catalogRelayIntervalMs }),
+        });
+
+  // The ledger's feed likewise (ledger-relay.ts): its tables are the outbox.
+  const ledgerRelay: RelayLoop | null =
+    kafka?.mode === "consume"
+      ? null
+      : startLedgerRelay({
           db: database.db,
           bus,
           log,
@@ -116,6 +136,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }).catch(async (error: unknown) => {
     // Listening failed (the port is taken): leave nothing open behind.
     await relay?.close();
+    await ledgerRelay?.close();
     await bus.close();
     await database.close();
     throw error;
@@ -137,6 +158,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           server.close((error) => (error ? reject(error) : resolve())),
         );
         await relay?.close();
+        await ledgerRelay?.close();
         await bus.close();
         await database.close();
       })();

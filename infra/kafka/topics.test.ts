@@ -20,7 +20,12 @@ describe("the topic table", () => {
   });
 
   it("keeps the streams read models are rebuilt from forever", () => {
-    for (const topic of ["order.events", "restaurant.events", "catalog.events"] as const) {
+    for (const topic of [
+      "order.events",
+      "restaurant.events",
+      "driver.events",
+      "ledger.transfers",
+    ] as const) {
       expect(TOPICS[topic].retentionMs).toBe(-1);
     }
   });

@@ -69,12 +69,6 @@ export const TOPICS: Readonly<Record<Topic, TopicSpec>> = {
     retentionMs: RETENTION_FOREVER,
     why: "money movements: never expired, they are the audit trail analytics replays",
   },
-  "catalog.events": {
-    key: "restaurant id",
-    partitions: 3,
-    retentionMs: RETENTION_FOREVER,
-    why: "menus change rarely; kept forever because the search index is rebuilt from it",
-  },
   "dispatch.events": {
     key: "zone id",
     partitions: 6,

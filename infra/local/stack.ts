@@ -25,6 +25,12 @@ export type StackOptions = {
    * cache (fetched once) with its data in the state dir; anything else is KAFKA_BROKERS as is.
    */
   kafkaBrokers?: string | undefined;
+  /**
+   * Put before every topic name and consumer group id the bridge uses (KAFKA_TOPIC_PREFIX), so
+   * several stacks or test files share one cluster without seeing each other's events. With
+   * "local" Kafka the topics are created under it; on another cluster they must exist already.
+   */
+  kafkaTopicPrefix?: string | undefined;
   /** Extra Worker variables, e.g. a short ORDER_ACCEPT_TIMEOUT_MS for tests. */
   vars?: Record<string, string>;
   /** Runs once the database is migrated and before the Worker starts, e.g. seeding. */
@@ -79,7 +85,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logLevel: logLevel.WARN,
       }).admin();
       await admin.connect();
-      await ensureTopics(admin).finally(() => admin.disconnect());
+      await ensureTopics(admin, { prefix: options.kafkaTopicPrefix ?? "" }).finally(() =>
+        admin.disconnect(),
+      );
     } catch (error) {
       await kafka?.stop();
       await database.close();
@@ -104,6 +112,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         OUTBOX_SECRET: secrets.OUTBOX_SECRET,
         // Always set, so a KAFKA_BROKERS=local in this process's environment never reaches it.
         KAFKA_BROKERS: kafkaBrokers,
+        ...(options.kafkaTopicPrefix === undefined
+          ? {}
+          : { KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix }),
       },
       (line) => log(`[bridge] ${line}`),
     );
@@ -121,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       secrets: { DATABASE_URL: database.databaseUrl, ...secrets },
       readyPath: "/api/health",
       log: (line) => log(`[worker] ${line}`),
+      crons: true,
     });
   };
 

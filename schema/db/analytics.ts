@@ -44,6 +44,13 @@ export const analyticsOrders = pgTable(
     pickedUpAt: timestamp("picked_up_at", { withTimezone: true }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    /**
+     * The delivery time promised at checkout and the minutes quoted for it (from OrderPlaced;
+     * null for orders placed without a quote or before events carried one), so quote accuracy is
+     * read against `delivered_at`.
+     */
+    promisedBy: timestamp("promised_by", { withTimezone: true }),
+    quotedMinutes: integer("quoted_minutes"),
     lastSeq: integer("last_seq").notNull(),
   },
   (t) => [

@@ -109,6 +109,22 @@ export const ledgerTransfers = pgTable(
     orderId: uuid("order_id"),
     metadata: jsonb("metadata").$type<TransferMetadata>(),
     requestHash: text("request_hash").notNull(),
+    /**
+     * The id of the transaction that wrote the row, for the ledger's event feed
+     * (infra/bridge/ledger-relay.ts): a row is relayed once every transaction that could still
+     * commit a row before it has ended, which the feed tells by comparing these ids with the
+     * oldest transaction still running.
+     */
+    createdXid: bigint("created_xid", { mode: "number" })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    /**
+     * Set when the hold is voided because it timed out (by the trigger in migration 0005): the
+     * transaction that voided it and the ledger position of that release, drawn from `seq`'s own
+     * sequence while the accounts are locked, so it orders with the transfers on them.
+     */
+    expiredXid: bigint("expired_xid", { mode: "number" }),
+    expiredSeq: bigint("expired_seq", { mode: "number" }),
   },
   (t) => [
     index("ledger_transfers_debit").on(t.debitAccountId, t.seq),
@@ -122,6 +138,9 @@ export const ledgerTransfers = pgTable(
     uniqueIndex("ledger_transfers_resolves_once")
       .on(t.pendingId)
       .where(sql`${t.pendingId} is not null`),
+    /** The event feed reads what each round of finished transactions wrote. */
+    index("ledger_transfers_created_xid").on(t.createdXid),
+    index("ledger_transfers_expired_xid").on(t.expiredXid).where(sql`${t.expiredXid} is not null`),
     /** Period reports scan by time; rows arrive in time order, so a BRIN index is tiny. */
     index("ledger_transfers_created").using("brin", t.createdAt),
     check("ledger_transfers_amount_positive", sql`${t.amount} > 0 and ${t.amount} <= ${SAFE}`),
@@ -206,3 +225,17 @@ export const paymentSimulatorIntents = pgTable("payment_simulator_intents", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Where the ledger's event feed has got to (one row): every transaction with an id below
+ * `horizon` has been relayed. The relay moves it forward only after the bus has the events.
+ */
+export const ledgerFeedCursor = pgTable(
+  "ledger_feed_cursor",
+  {
+    id: integer("id").primaryKey().default(1),
+    horizon: bigint("horizon", { mode: "number" }).notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("ledger_feed_cursor_one_row", sql`${t.id} = 1`)],
+);

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import {
   type AdminAnalytics,
   ANALYTICS_HOURLY_ROWS_MAX,
+  type QuoteAccuracy,
   type RestaurantAnalytics,
 } from "../../schema/analytics.ts";
 import type { Db } from "../db.ts";
@@ -98,6 +99,43 @@ async function orderFigures(db: Db, window: Window, scope: Scope) {
   };
 }
 
+/**
+ * The checkout quote against what happened: of the delivered orders that carried a promise, how
+ * many arrived by it, and the mean and 90th percentile of their lateness in minutes.
+ */
+async function quoteFigures(db: Db, window: Window, scope: Scope): Promise<QuoteAccuracy> {
+  const result = await db.execute<{
+    count: number;
+    on_time: number;
+    mean: number | null;
+    p90: number | null;
+  }>(sql`
+    with o as (
+      select extract(epoch from (delivered_at - promised_by))::float8 / 60 as late
+      from analytics_orders
+      where placed_at >= ${iso(window.fromMs)}::timestamptz
+        and placed_at < ${iso(window.toMs)}::timestamptz
+        and delivered_at is not null
+        and promised_by is not null
+        and ${scope}
+    )
+    select
+      count(*)::integer as count,
+      count(*) filter (where late <= 0)::integer as on_time,
+      avg(late)::float8 as mean,
+      percentile_cont(0.9) within group (order by late) as p90
+    from o
+  `);
+  const row = result.rows[0]!;
+  const count = Number(row.count);
+  return {
+    count,
+    onTimeRate: ratio(Number(row.on_time), count),
+    latenessMeanMinutes: row.mean === null ? null : Number(row.mean),
+    latenessP90Minutes: row.p90 === null ? null : Number(row.p90),
+  };
+}
+
 /** Orders per UTC hour, grouped by `key` (a column expression, or null for one series). */
 async function perHour(db: Db, window: Window, scope: Scope, key: SQL | null) {
   const result = await db.execute<{ hour: string; key: string | null; orders: number }>(sql`
@@ -174,8 +212,9 @@ export async function adminReport(
   zone: string | null,
 ): Promise<AdminAnalytics> {
   const scope = zone === null ? sql`true` : sql`zone = ${zone}`;
-  const [figures, zones, restaurants, drivers] = await Promise.all([
+  const [figures, quoteAccuracy, zones, restaurants, drivers] = await Promise.all([
     orderFigures(db, window, scope),
+    quoteFigures(db, window, scope),
     perHour(db, window, scope, sql`zone`),
     perHour(db, window, scope, sql`restaurant_id::text`),
     driverFigures(db, window),
@@ -185,6 +224,7 @@ export async function adminReport(
     to: iso(window.toMs),
     zone,
     ...figures,
+    quoteAccuracy,
     perZoneHour: zones.rows.map((r) => ({ hour: r.hour, zone: r.key, orders: Number(r.orders) })),
     perRestaurantHour: restaurants.rows.map((r) => ({
       hour: r.hour,

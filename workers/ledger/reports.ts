@@ -1,5 +1,12 @@
-import { sql } from "drizzle-orm";
-import type { EarningsLine, EarningsQuery, PayeeRole } from "../../schema/ledger.ts";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
+import { ledgerFlows as flowsTable } from "../../schema/db/ledger-flows.ts";
+import type {
+  EarningsLine,
+  EarningsQuery,
+  LedgerFlows,
+  LedgerFlowsQuery,
+  PayeeRole,
+} from "../../schema/ledger.ts";
 import { accountId, payeeAccountCode, payeeAccountOf } from "./chart.ts";
 import type { Executor } from "./ledger.ts";
 
@@ -88,4 +95,28 @@ export async function earningsOf(
       owedCents: 0,
     }
   );
+}
+
+/**
+ * Money flows per day, currency, code and movement from the read model the bridge keeps
+ * (ledger_flows, fed by ledger.transfers), inclusive of both days.
+ */
+export async function ledgerFlows(db: Executor, q: LedgerFlowsQuery): Promise<LedgerFlows> {
+  const rows = await db
+    .select()
+    .from(flowsTable)
+    .where(
+      and(
+        gte(flowsTable.day, q.from),
+        lte(flowsTable.day, q.to),
+        q.currency ? eq(flowsTable.currency, q.currency) : undefined,
+      ),
+    )
+    .orderBy(
+      asc(flowsTable.day),
+      asc(flowsTable.currency),
+      asc(flowsTable.code),
+      asc(flowsTable.movement),
+    );
+  return { from: q.from, to: q.to, flows: rows };
 }

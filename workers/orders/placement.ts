@@ -103,7 +103,8 @@ export async function placeOrder(
       lines: priced.lines,
       pricing: priced.pricing,
       deliveryAddress: body.deliveryAddress,
-      promisedBy: new Date(deps.nowMs + promise.etaMinutes * 60_000).toISOString(),
+      // The actor counts the promise from the moment it places the order, on its own clock.
+      quotedMinutes: promise.etaMinutes,
       traceparent: deps.traceparent,
     }),
   );

@@ -43,14 +43,26 @@ beforeAll(async () => {
     lastSeq: 1,
     ...partial,
   });
-  await db
-    .insert(analyticsOrders)
-    .values([
-      order(0, { status: "delivered", acceptedAt: at(1), deliveredAt: at(25) }),
-      order(5, { status: "delivered", acceptedAt: at(6), deliveredAt: at(45) }),
-      order(10, { status: "rejected", rejectedAt: at(11) }),
-      order(20, { status: "accepted", acceptedAt: at(21), restaurantId: other.restaurantId }),
-    ]);
+  await db.insert(analyticsOrders).values([
+    // Promised for minute 30 and 35: one 5 minutes early, one 10 minutes late.
+    order(0, {
+      status: "delivered",
+      acceptedAt: at(1),
+      deliveredAt: at(25),
+      promisedBy: at(30),
+      quotedMinutes: 30,
+    }),
+    order(5, {
+      status: "delivered",
+      acceptedAt: at(6),
+      deliveredAt: at(45),
+      promisedBy: at(35),
+      quotedMinutes: 30,
+    }),
+    // A promise not yet due: it says nothing about the quote's accuracy.
+    order(10, { status: "rejected", rejectedAt: at(11), promisedBy: at(40), quotedMinutes: 30 }),
+    order(20, { status: "accepted", acceptedAt: at(21), restaurantId: other.restaurantId }),
+  ]);
   await close();
 });
 
@@ -71,6 +83,13 @@ describe("analytics for admins", () => {
     });
     expect(reply.body.clickToDoor).toMatchObject({ count: 2, p50Seconds: 32.5 * 60 });
     expect(reply.body.revenue).toMatchObject({ grossCents: 3000, deliveryFeeCents: 598 });
+    // Lateness -5 and +10 minutes: half on time, mean 2.5, p90 interpolated to 8.5.
+    expect(reply.body.quoteAccuracy).toEqual({
+      count: 2,
+      onTimeRate: 0.5,
+      latenessMeanMinutes: 2.5,
+      latenessP90Minutes: 8.5,
+    });
     expect(reply.body.perZoneHour).toEqual([
       { hour: new Date(HOUR).toISOString(), zone: ZONE, orders: 4 },
     ]);

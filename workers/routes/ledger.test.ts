@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Session } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
-import type { Earnings, LedgerInvariants, Payout } from "../../schema/ledger.ts";
+import type { Earnings, LedgerFlows, LedgerInvariants, Payout } from "../../schema/ledger.ts";
 import { api, database, kitchen, signUp, staffSession, unique } from "../../test/edge-fixtures.ts";
 import { accountId, payableOf, platform } from "../ledger/chart.ts";
 import { createTransfers, ensureAccounts } from "../ledger/ledger.ts";
@@ -233,5 +233,40 @@ describe("a payee's own statement", () => {
       { token: driver.accessToken },
     );
     expect(backwards.status).toBe(400);
+  });
+});
+
+describe("money flows", () => {
+  it("shows what moved per day and code once the bridge has relayed the ledger's feed", async () => {
+    // A day of its own, far ahead, so no other test's money lands on it.
+    const day = new Date(Date.UTC(2040, 0, 1) + Math.floor(Math.random() * 3_000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const at = Date.parse(`${day}T10:00:00.000Z`);
+    await owedRestaurant(1_234, at);
+    await owedRestaurant(766, at);
+    const path = `/api/admin/ledger/flows?from=${day}&to=${day}`;
+    await expect
+      .poll(async () => (await api<LedgerFlows>(path, { token: admin.accessToken })).body.flows, {
+        timeout: 20_000,
+      })
+      .toEqual([
+        {
+          day,
+          currency: "USD",
+          code: "restaurant_share",
+          movement: "moved",
+          transfers: 2,
+          amount: 2_000,
+        },
+      ]);
+
+    const backwards = await api<ErrorBody>(`/api/admin/ledger/flows?from=${day}&to=2039-12-31`, {
+      token: admin.accessToken,
+    });
+    expect([backwards.status, backwards.body.error.code]).toEqual([400, "request.invalid"]);
+    const customer = await signUp();
+    const refused = await api<ErrorBody>(path, { token: customer.accessToken });
+    expect(refused.status).toBe(403);
   });
 });

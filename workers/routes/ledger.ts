@@ -4,6 +4,8 @@ import {
   Earnings,
   EarningsLine,
   EarningsQuery,
+  LedgerFlows,
+  LedgerFlowsQuery,
   LedgerInvariants,
   OwnEarningsQuery,
   Payout,
@@ -16,7 +18,7 @@ import { requireAuth } from "../auth/middleware.ts";
 import { ApiError } from "../errors.ts";
 import { ledgerInvariants, voidExpired } from "../ledger/ledger.ts";
 import { recordPayout } from "../ledger/payouts.ts";
-import { earnings, earningsOf } from "../ledger/reports.ts";
+import { earnings, earningsOf, ledgerFlows } from "../ledger/reports.ts";
 import { doc } from "../openapi.ts";
 import { body, params, query } from "../validate.ts";
 
@@ -93,6 +95,17 @@ export const ledgerRoutes = new Hono<AppEnv>()
       );
       return c.json(payout, created ? 201 : 200);
     },
+  )
+  .get(
+    "/admin/ledger/flows",
+    doc(
+      "Money flows per day, currency, transfer code and movement (from ledger.transfers)",
+      "admin",
+      { 200: LedgerFlows },
+      { errors: [400] },
+    ),
+    query(LedgerFlowsQuery),
+    async (c) => c.json(await ledgerFlows(c.var.db(), c.req.valid("query"))),
   )
   .get(
     "/admin/ledger/invariants",

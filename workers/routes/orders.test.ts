@@ -445,3 +445,27 @@ describe("rating", () => {
     expect(staff.status).toBe(403);
   });
 });
+
+describe("the checkout promise", () => {
+  it("keeps the quote's delivery estimate on the order as promisedBy", async () => {
+    const body = cart(k);
+    const { idempotencyKey: _, ...quoteBody } = body;
+    const quote = await api<Quote>("/api/orders/quote", {
+      token: customer.accessToken,
+      body: quoteBody,
+    });
+    expect(quote.status).toBe(200);
+    expect(quote.body.etaMinutes).toBeGreaterThan(0);
+
+    const placed = await api<Order>("/api/orders", { token: customer.accessToken, body });
+    expect(placed.status).toBe(201);
+    const { promisedBy, placedAt } = placed.body;
+    expect(promisedBy).not.toBeNull();
+    expect(Date.parse(promisedBy!) - Date.parse(placedAt)).toBe(quote.body.etaMinutes * 60_000);
+    // Kept: the order read back later promises the same.
+    const seen = await api<OrderView>(`/api/orders/${placed.body.id}`, {
+      token: customer.accessToken,
+    });
+    expect(seen.body.promisedBy).toBe(promisedBy);
+  });
+});
