@@ -33,11 +33,17 @@ import { fmt, summarize, table } from "../stats.ts";
  * in mirrored order (pgbench, engine, single, batched, then batched, single, engine, pgbench):
  * a drift that is linear over a concurrency's measurements weighs on every figure alike.
  *
- * For diagnosis, one more column: the same engine function driven by pgbench over libpq (a custom
- * script, one transfer per transaction), which separates the engine's own cost from the cost of
- * the driver's path (Node, WebSocket, proxy) that the Worker pays.
+ * For diagnosis, one more column: the engine call a single transfer makes (`ledger_create_transfer`)
+ * driven by pgbench over libpq (a custom script, one transfer per transaction), which separates the
+ * engine's own cost from the cost of the driver's path (Node, WebSocket, proxy) that the Worker
+ * pays, and which on this machine shares the two cores with Postgres.
  *
- *   npm run bench:ledger [-- --seconds 4 --concurrency 1,8,32 --batch 100 --accounts 1000
+ * Accounts: 10,000 wallets and 10,000 payables by default, a small city's. With far fewer, two
+ * concurrent batches of 100 random payments nearly always share accounts (100 of 1,000 each) and
+ * queue on each other's row locks, so the bench would measure its own contention more than the
+ * ledger; `--accounts 1000` shows that case.
+ *
+ *   npm run bench:ledger [-- --seconds 4 --concurrency 1,8,32 --batch 100 --accounts 10000
  *                          --writes query --pgbench-scale 32 --pgbench-init]
  *
  * Every loop is bounded in count and in time; the default run takes about two and a half minutes.
@@ -47,7 +53,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "4" },
     concurrency: { type: "string", default: "1,8,32" },
     batch: { type: "string", default: "100" },
-    accounts: { type: "string", default: "1000" },
+    accounts: { type: "string", default: "10000" },
     pgbench: { type: "string", default: "/usr/lib/postgresql/15/bin/pgbench" },
     "pgbench-scale": { type: "string" },
     "pgbench-init": { type: "boolean", default: false },
@@ -321,11 +327,11 @@ async function writeEngineScript(db: Db, wallets: string[], payables: string[]):
       `\\set a random(1, ${wallets.length})`,
       `\\set b random(1, ${payables.length})`,
       `\\set amount random(1, ${PAYMENT_CENTS_MAX})`,
-      "select ledger_create_transfers(jsonb_build_array(jsonb_build_object(" +
-        "'id', gen_random_uuid(), 'kind', 'posted', " +
-        "'debitAccountId', (select wallet from bench_ledger_pairs where n = :a), " +
-        "'creditAccountId', (select payable from bench_ledger_pairs where n = :b), " +
-        "'amount', :amount, 'currency', 'USD', 'code', 'order_capture')), now());",
+      // The call a single transfer makes (ledger.ts sends a batch of one to the single path).
+      "select ledger_create_transfer(gen_random_uuid(), 'posted', " +
+        "(select wallet from bench_ledger_pairs where n = :a), " +
+        "(select payable from bench_ledger_pairs where n = :b), " +
+        ":amount, 'USD', 'order_capture', null, null, null, now());",
       "",
     ].join("\n"),
   );

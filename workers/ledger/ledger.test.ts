@@ -100,6 +100,42 @@ for (const { kind, skip } of databaseKinds) {
       );
     }, 240_000);
 
+    it("answers exists for the same transfer sent alone and then in a batch, and the other way", async () => {
+      const customer = crypto.randomUUID();
+      const [wallet, clearing] = await ensureAccounts(database.db, [
+        walletOf(customer),
+        platform("provider_clearing"),
+      ]);
+      const topUp = (amount: number) => ({
+        id: crypto.randomUUID(),
+        kind: "posted" as const,
+        code: "top_up" as const,
+        debitAccountId: clearing!,
+        creditAccountId: wallet!,
+        amount,
+        currency: "USD" as const,
+        metadata: { source: "test" },
+      });
+      const alone = topUp(700);
+      const inBatch = topUp(300);
+      // Alone (the engine's single path), then again inside a batch (the batch path).
+      expect((await createTransfers(database.db, [alone], T0)).map((o) => o.result)).toEqual([
+        "ok",
+      ]);
+      expect(
+        (await createTransfers(database.db, [inBatch, alone], T0)).map((o) => o.result),
+      ).toEqual(["ok", "exists"]);
+      // In a batch first, then alone; and alone with a field changed is a conflict.
+      expect((await createTransfers(database.db, [inBatch], T0)).map((o) => o.result)).toEqual([
+        "exists",
+      ]);
+      expect(
+        (await createTransfers(database.db, [{ ...alone, amount: 701 }], T0)).map((o) => o.result),
+      ).toEqual(["exists_with_different_fields"]);
+      const [after] = await lookupAccounts(database.db, [wallet!]);
+      expect(after!.creditsPosted).toBe(1_000);
+    });
+
     describe("accounts", () => {
       it("opens chart accounts with the chart's currency and flags, once however often asked", async () => {
         const customer = crypto.randomUUID();
