@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Role, User } from "./auth.ts";
-import { Position } from "./geo.ts";
+import { LatLng, Position } from "./geo.ts";
+import { DriverStage, OrderRestaurant, type OrderStatus } from "./orders.ts";
 import { KitchenState } from "./sockets.ts";
 
 /** Contracts of the admin console: people, places and manual dispatch. */
@@ -58,3 +59,48 @@ export const CourierChoices = z.object({
   couriers: z.array(z.object({ driverId: z.uuid(), position: Position, distanceM: z.number() })),
 });
 export type CourierChoices = z.infer<typeof CourierChoices>;
+
+/** The statuses of an order still on its way to a door: what the admin's city map draws. */
+export const ACTIVE_ORDER_STATUSES = [
+  "placed",
+  "accepted",
+  "preparing",
+  "ready",
+  "picked_up",
+] as const satisfies readonly OrderStatus[];
+
+/**
+ * The most orders one city map asks for: each is read from its own actor, so this bounds the
+ * work of one refresh (and a city busier than this reads as "at least this many", newest first).
+ */
+export const ACTIVE_ORDERS_MAX = 200;
+
+export const ActiveOrdersQuery = z.strictObject({
+  /** One restaurant's active orders only (its kitchen, in a busy city). */
+  restaurantId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(ACTIVE_ORDERS_MAX).default(ACTIVE_ORDERS_MAX),
+});
+export type ActiveOrdersQuery = z.infer<typeof ActiveOrdersQuery>;
+
+/** An order on its way, as the city map draws it: from where, to where, how far along. */
+export const ActiveOrder = z.object({
+  orderId: z.uuid(),
+  status: z.enum(ACTIVE_ORDER_STATUSES),
+  driverStage: DriverStage,
+  driverId: z.uuid().nullable(),
+  restaurant: OrderRestaurant,
+  dropoff: LatLng.extend({ text: z.string() }),
+  placedAt: z.iso.datetime(),
+  readyBy: z.iso.datetime().nullable(),
+  /** Where its courier last was, once it has one who has reported a position. */
+  courier: Position.nullable(),
+});
+export type ActiveOrder = z.infer<typeof ActiveOrder>;
+
+export const ActiveOrderList = z.object({
+  /** Newest first. */
+  orders: z.array(ActiveOrder),
+  /** More active orders exist than `limit` allowed: the oldest were left out. */
+  truncated: z.boolean(),
+});
+export type ActiveOrderList = z.infer<typeof ActiveOrderList>;

@@ -1,7 +1,7 @@
 import { cellToBoundary } from "h3-js";
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Badge } from "./controls.tsx";
 import { glide, type Point } from "./motion.ts";
 
@@ -38,6 +38,8 @@ type Props = {
   tileUrl?: string;
   /** A fixed first view (a whole city); without it the map fits its first markers. */
   view?: { center: Point; zoom: number };
+  /** Called with the point clicked, for maps where the person places a pin. */
+  onPick?: (point: Point) => void;
 };
 
 /**
@@ -53,8 +55,9 @@ export default function MapView({
   height,
   tileUrl,
   view,
+  onPick,
 }: Props) {
-  const container = useRef<HTMLDivElement>(null);
+  const container = useRef<HTMLElement>(null);
   const map = useRef<L.Map | null>(null);
   const layers = useRef(new Map<string, L.Marker>());
   const hexLayer = useRef<L.LayerGroup | null>(null);
@@ -63,6 +66,9 @@ export default function MapView({
   const [tilesFailed, setTilesFailed] = useState(false);
   // Where the map starts; later changes to `view` are not followed (the person may have panned).
   const firstView = useRef(view);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  const captionId = useId();
 
   useEffect(() => {
     if (!container.current) return;
@@ -80,6 +86,9 @@ export default function MapView({
     tiles.on("tileerror", () => setTilesFailed(true));
     tiles.on("tileload", () => setTilesFailed(false));
     tiles.addTo(created);
+    created.on("click", (event: L.LeafletMouseEvent) =>
+      pick.current?.({ lat: event.latlng.lat, lng: event.latlng.lng }),
+    );
     hexLayer.current = L.layerGroup().addTo(created);
     lineLayer.current = L.layerGroup().addTo(created);
     map.current = created;
@@ -179,13 +188,22 @@ export default function MapView({
 
   return (
     <figure className="ui-map" style={height ? { height } : undefined} data-testid="map">
-      <div ref={container} style={{ height: "100%" }} role="img" aria-label={description} />
+      {/* A region, not an image: its markers and zoom buttons take the keyboard focus. */}
+      <section
+        ref={container}
+        style={{ height: "100%" }}
+        aria-roledescription="map"
+        aria-label="Map"
+        aria-describedby={captionId}
+      />
       {tilesFailed ? (
         <span className="ui-map-note">
           <Badge tone="warning">Map tiles unavailable</Badge>
         </span>
       ) : null}
-      <figcaption className="sr-only">{description}</figcaption>
+      <figcaption className="sr-only" id={captionId}>
+        {description}
+      </figcaption>
     </figure>
   );
 }

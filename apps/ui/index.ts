@@ -2,7 +2,8 @@
  * DizhTime's shared design system. The map (Leaflet and h3-js, the heaviest code the apps have)
  * is not exported here: apps load `./MapView.tsx` lazily so it stays out of their first paint.
  */
-export { ConnectionBadge } from "./connection.tsx";
+export { useNow } from "./clock.ts";
+export { ConnectionBadge, LiveWaiting } from "./connection.tsx";
 export { Badge, type BadgeTone, Button, Card, Field, Input } from "./controls.tsx";
 export { Pager, usePager } from "./pager.tsx";
 export { Link, matchPath, RouterProvider, useRouter } from "./router.tsx";

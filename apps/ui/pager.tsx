@@ -20,12 +20,15 @@ export function usePager() {
 export function Pager({
   pager,
   next,
+  label = "Pages",
 }: {
   pager: ReturnType<typeof usePager>;
   next: string | null;
+  /** Names the navigation landmark; two pagers on one page need names of their own. */
+  label?: string;
 }) {
   return (
-    <nav className="row" aria-label="Pages">
+    <nav className="row" aria-label={label}>
       <Button variant="ghost" size="small" disabled={!pager.canGoBack} onClick={pager.back}>
         Previous page
       </Button>

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALWAYS_OPEN_SLUG,
@@ -11,7 +11,15 @@ import {
   DEMO_STAFF,
 } from "../../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
-import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
+import type { Order } from "../../schema/orders.ts";
+import {
+  accessibilityViolations,
+  browserMissing,
+  focusIsVisible,
+  launchChromium,
+  SCREENSHOTS,
+  tabTo,
+} from "./browser.ts";
 import { Client } from "./client.ts";
 import { type NpmStart, npmStart } from "./npm-start.ts";
 
@@ -52,11 +60,33 @@ async function stillSamePage(page: Page): Promise<boolean> {
   return page.evaluate(() => (globalThis as unknown as { dizhMark?: boolean }).dizhMark === true);
 }
 
+/** Asserts axe-core finds no serious or critical accessibility violation on the page as it is. */
+async function expectAccessible(page: Page, where: string): Promise<void> {
+  expect(await accessibilityViolations(page), `accessibility of ${where}`).toEqual([]);
+}
+
+/** Moves the keyboard focus to `target` with Tab alone, and checks the focus can be seen there. */
+async function keyboardTo(page: Page, target: Locator, backwards = false): Promise<void> {
+  await tabTo(page, target, { backwards });
+  expect(await focusIsVisible(page)).toBe(true);
+}
+
 type LatLng = { lat: number; lng: number };
 
 const cents = (text: string) => Math.round(Number(text.replace(/[$,]/g, "")) * 100);
 const dollars = (amount: number) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount / 100);
+
+/** The courier's last fix as the customer's page has it, or null before the first. */
+async function courierFix(page: Page): Promise<LatLng | null> {
+  const fix = page.getByTestId("courier-fix");
+  const [lat, lng] = [await fix.getAttribute("data-lat"), await fix.getAttribute("data-lng")];
+  return lat && lng ? { lat: Number(lat), lng: Number(lng) } : null;
+}
+
+/** Within a centimetre or so: the same fix, whatever its trip through JSON did to the digits. */
+const samePlace = (a: LatLng | null, b: LatLng) =>
+  a !== null && Math.abs(a.lat - b.lat) < 1e-7 && Math.abs(a.lng - b.lng) < 1e-7;
 
 /** The screen position Leaflet gives a marker: it changes exactly when the marker moves. */
 async function markerTransform(page: Page, title: string): Promise<string> {
@@ -67,8 +97,10 @@ async function markerTransform(page: Page, title: string): Promise<string> {
 
 /**
  * Walks the courier's phone from `from` to `to` in `steps` GPS updates. After each, waits for the
- * customer's map to move the courier's marker: the fix went phone -> DriverActor -> OrderActor ->
- * customer socket, live.
+ * customer's page to have that very fix and its map to move the courier's marker: the fix went
+ * phone -> DriverActor -> OrderActor -> customer socket, live. Waiting for the fix itself (not
+ * just any movement: the marker glides for a second after every fix) keeps the walk to one step
+ * per fix, a pace the actor's speed check accepts.
  */
 async function walk(
   courier: BrowserContext,
@@ -80,11 +112,14 @@ async function walk(
   for (let i = 1; i <= steps; i++) {
     const before = await markerTransform(customer, "Your courier");
     const t = i / steps;
-    await courier.setGeolocation({
-      latitude: from.lat + (to.lat - from.lat) * t,
-      longitude: from.lng + (to.lng - from.lng) * t,
-      accuracy: 5,
-    });
+    const step = {
+      lat: from.lat + (to.lat - from.lat) * t,
+      lng: from.lng + (to.lng - from.lng) * t,
+    };
+    await courier.setGeolocation({ latitude: step.lat, longitude: step.lng, accuracy: 5 });
+    await expect
+      .poll(async () => samePlace(await courierFix(customer), step), { timeout: LIVE_TIMEOUT_MS })
+      .toBe(true);
     await expect
       .poll(() => markerTransform(customer, "Your courier"), { timeout: LIVE_TIMEOUT_MS })
       .not.toBe(before);
@@ -129,8 +164,14 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
     const courierAccount = DEMO_DRIVERS[0]!;
     // The courier starts about 250 m south of the diner, with the phone's GPS.
     const courierStart = { lat: summary.location.lat - 0.00225, lng: summary.location.lng };
+    // The customer is at home about 450 m north of it, and shares where that is.
+    const home = { lat: summary.location.lat + 0.004, lng: summary.location.lng };
 
-    const customerContext = await offlineContext({ viewport: { width: 390, height: 844 } });
+    const customerContext = await offlineContext({
+      viewport: { width: 390, height: 844 },
+      geolocation: { latitude: home.lat, longitude: home.lng, accuracy: 10 },
+      permissions: ["geolocation"],
+    });
     const kitchenContext = await offlineContext({ viewport: { width: 1280, height: 900 } });
     const adminContext = await offlineContext({ viewport: { width: 1280, height: 900 } });
     const courierContext = await offlineContext({
@@ -146,6 +187,8 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
 
       // The kitchen signs in and watches its board.
       await kitchen.goto(`${baseUrl}/restaurant/`);
+      await kitchen.getByRole("button", { name: "Sign in" }).waitFor();
+      await expectAccessible(kitchen, "kitchen sign-in");
       await kitchen.getByLabel("Email").fill(staff.email);
       await kitchen.getByLabel("Password").fill(DEMO_PASSWORDS.restaurant);
       await kitchen.getByRole("button", { name: "Sign in" }).click();
@@ -154,24 +197,37 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         .locator('[data-testid="connection"][data-state="connected"]')
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await markLoaded(kitchen);
+      await expectAccessible(kitchen, "kitchen board");
 
       // A courier goes online nearby, reporting the phone's position.
       await courier.goto(`${baseUrl}/driver/`);
+      await courier.getByRole("button", { name: "Sign in" }).waitFor();
+      await expectAccessible(courier, "courier sign-in");
       await courier.getByLabel("Email").fill(courierAccount.email);
       await courier.getByLabel("Password").fill(DEMO_PASSWORDS.driver);
       await courier.getByRole("button", { name: "Sign in" }).click();
       await courier
         .getByRole("heading", { name: "You're offline" })
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
-      await courier.getByRole("button", { name: "This phone's GPS" }).click();
-      await courier.getByRole("button", { name: "Go online" }).click();
+      await expectAccessible(courier, "courier, offline");
+      // By keyboard: the position source, then online.
+      const phoneGps = courier.getByRole("button", { name: "This phone's GPS" });
+      await keyboardTo(courier, phoneGps);
+      await courier.keyboard.press("Space");
+      expect(await phoneGps.getAttribute("aria-pressed")).toBe("true");
+      // Going online comes first on the page: back up to it.
+      await keyboardTo(courier, courier.getByRole("button", { name: "Go online" }), true);
+      await courier.keyboard.press("Enter");
       await courier
         .getByRole("heading", { name: "You're online" })
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await markLoaded(courier);
+      await expectAccessible(courier, "courier, online");
 
       // An admin watches the city: every zone live, the idle courier on the map.
       await admin.goto(`${baseUrl}/admin/`);
+      await admin.getByRole("button", { name: "Sign in" }).waitFor();
+      await expectAccessible(admin, "admin sign-in");
       await admin.getByLabel("Email").fill(DEMO_ADMIN.email);
       await admin.getByLabel("Password").fill(DEMO_PASSWORDS.admin);
       await admin.getByRole("button", { name: "Sign in" }).click();
@@ -183,10 +239,26 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await admin.locator(".leaflet-marker-icon").first().waitFor({ timeout: LIVE_TIMEOUT_MS });
       expect(await admin.locator("path.leaflet-interactive").count()).toBeGreaterThan(0);
+      // The zones' dispatch alerts are in plain sight (none yet), above the active orders.
+      await admin.getByTestId("dispatch-alerts").waitFor();
+      await admin.getByTestId("active-orders").waitFor({ timeout: LIVE_TIMEOUT_MS });
       await screenshot(admin, "admin-city");
+      await expectAccessible(admin, "admin city map");
 
       // A new customer signs up...
       await customer.goto(`${baseUrl}/`);
+      await customer.getByRole("button", { name: "Create an account" }).waitFor();
+      // The first Tab lands on the skip link, which shows itself when focused.
+      await customer.keyboard.press("Tab");
+      expect(
+        await customer.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { textContent: string } } })
+              .document.activeElement.textContent,
+        ),
+      ).toBe("Skip to content");
+      expect(await focusIsVisible(customer)).toBe(true);
+      await expectAccessible(customer, "customer sign-in");
       await customer.getByRole("button", { name: "Create an account" }).click();
       await customer.getByLabel("Name").fill("Playwright Pat");
       await customer.getByLabel("Email").fill(`apps-${Date.now()}@example.com`);
@@ -194,16 +266,26 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await customer.getByRole("button", { name: "Create account" }).click();
       await customer.getByRole("heading", { name: "What are you hungry for?" }).waitFor();
       await customer.getByRole("link", { name: restaurantName }).waitFor();
+      // "Near me": the places around the customer's shared location, which checkout uses too.
+      await customer.getByRole("button", { name: "Near me" }).click();
+      await customer.getByText("Showing places near you").waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await customer.getByRole("link", { name: restaurantName }).waitFor();
       await screenshot(customer, "customer-discover");
+      await expectAccessible(customer, "customer discover");
 
-      // ...tops up the wallet with the simulated card...
+      // ...tops up the wallet by keyboard alone: the amount, then the button that pays.
       await customer.getByRole("link", { name: "Wallet" }).click();
-      await customer.getByRole("button", { name: "$100.00", exact: true }).click();
-      await customer.getByRole("button", { name: "Add $100.00" }).click();
+      const hundred = customer.getByRole("button", { name: "$100.00", exact: true });
+      await keyboardTo(customer, hundred);
+      await customer.keyboard.press("Space");
+      expect(await hundred.getAttribute("aria-pressed")).toBe("true");
+      await keyboardTo(customer, customer.getByRole("button", { name: "Add $100.00" }));
+      await customer.keyboard.press("Enter");
       await expect
         .poll(() => customer.getByTestId("balance").textContent(), { timeout: LIVE_TIMEOUT_MS })
         .toBe("$100.00");
       await screenshot(customer, "customer-wallet");
+      await expectAccessible(customer, "customer wallet");
 
       // ...picks a dish at the always-open diner, checks the server's total, and orders.
       await customer.getByRole("link", { name: "Discover" }).click();
@@ -220,10 +302,22 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         await customer.getByRole("dialog").waitFor({ state: "hidden" });
       }
       await screenshot(customer, "customer-restaurant");
+      await expectAccessible(customer, "customer restaurant");
       await customer.getByRole("link", { name: /^Cart/ }).click();
+      // Checkout sends the located point, with the customer's words for the courier.
+      await customer.locator('[data-testid="delivery-spot"][data-source="located"]').waitFor();
+      await customer.getByText("Delivering to your location").waitFor();
+      await customer.getByLabel("Deliver to").fill("Flat 2, 1601 Guadalupe St");
       await customer.getByTestId("total").waitFor({ timeout: LIVE_TIMEOUT_MS });
+      // The quote for this address (the total waits for the debounced re-pricing to settle).
+      await expect
+        .poll(() => customer.getByRole("button", { name: /^Place order · / }).isEnabled(), {
+          timeout: LIVE_TIMEOUT_MS,
+        })
+        .toBe(true);
       const totalText = (await customer.getByTestId("total").textContent())!;
       await screenshot(customer, "customer-cart");
+      await expectAccessible(customer, "customer cart");
       await customer.getByRole("button", { name: /^Place order/ }).click();
       await customer.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: LIVE_TIMEOUT_MS });
       const orderId = customer.url().split("/").pop()!;
@@ -234,6 +328,18 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         .locator('[data-testid="connection"][data-state="connected"]')
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await markLoaded(customer);
+      const staffView = new Client(baseUrl);
+      await staffView.signIn("/api/auth/login", {
+        email: DEMO_ADMIN.email,
+        password: DEMO_PASSWORDS.admin,
+      });
+      const order = (await staffView.call<Order>(`/api/orders/${orderId}`)).body;
+      expect(order.deliveryAddress).toMatchObject({ ...home, text: "Flat 2, 1601 Guadalupe St" });
+
+      // The admin's city map shows the new order, waiting for the kitchen, without a reload.
+      await admin
+        .locator(`[data-testid="active-order"][data-order="${orderId}"][data-phase="placed"]`)
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
 
       // The ticket rings on the board, highlighted, with no reload.
       const ticket = kitchen.getByRole("listitem", {
@@ -243,11 +349,25 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await ticket.getByText("New", { exact: true }).waitFor();
       expect(await ticket.textContent()).toContain(item.name);
       await screenshot(kitchen, "restaurant-board-new-ticket");
+      await expectAccessible(kitchen, "kitchen board with a new ticket");
 
-      // Staff accept with a prep time; the customer's page follows, with no reload either.
-      // One minute of prep: dispatch sends couriers just in time, so a short prep offers at once.
-      await ticket.getByLabel("Prep minutes").fill("1");
-      await ticket.getByRole("button", { name: "Accept" }).click();
+      // Staff accept with a prep time, by keyboard; the customer's page follows, with no reload
+      // either. One minute of prep: dispatch sends couriers just in time, so it offers at once.
+      await keyboardTo(kitchen, ticket.getByLabel("Prep minutes"));
+      await kitchen.keyboard.press("ControlOrMeta+A");
+      await kitchen.keyboard.type("1");
+      await kitchen.keyboard.press("Tab");
+      expect(
+        await ticket
+          .getByRole("button", { name: "Accept" })
+          .evaluate(
+            (el) =>
+              el ===
+              (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument
+                .activeElement,
+          ),
+      ).toBe(true);
+      await kitchen.keyboard.press("Enter");
       await customer
         .locator(
           '[data-testid="order-status"]:is([data-status="accepted"], [data-status="preparing"])',
@@ -259,14 +379,21 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await customer.locator(".leaflet-marker-icon").nth(1).waitFor();
       await screenshot(customer, "customer-tracking", true);
       await screenshot(kitchen, "restaurant-board-accepted");
+      await expectAccessible(customer, "customer tracking");
 
       // Dispatch offers the order to the courier, who takes it.
       const offer = courier.getByTestId("offer");
       await offer.waitFor({ timeout: 30_000 });
       await screenshot(courier, "driver-offer");
-      await offer.getByRole("button", { name: "Accept" }).click();
+      await expectAccessible(courier, "courier offer");
+      await keyboardTo(courier, offer.getByRole("button", { name: "Accept" }));
+      await courier.keyboard.press("Enter");
       await courier
         .getByRole("heading", { name: "Head to the restaurant" })
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      // On the admin's map the order now has a courier on the way to the restaurant.
+      await admin
+        .locator(`[data-testid="active-order"][data-order="${orderId}"][data-phase="with_courier"]`)
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
 
       // The courier drives to the diner; the customer's map follows the marker.
@@ -277,6 +404,8 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await walk(courierContext, customer, courierStart, summary.location, 8);
       await screenshot(customer, "customer-tracking-courier", true);
       await screenshot(courier, "driver-navigation");
+      await screenshot(admin, "admin-city-live");
+      await expectAccessible(courier, "courier navigation");
       // The arrival is refused until the actor has a fix inside the geofence: ask until it holds.
       await expect
         .poll(
@@ -312,12 +441,15 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         .locator('[data-testid="order-status"][data-status="delivered"]')
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await screenshot(customer, "customer-delivered", true);
+      await expectAccessible(customer, "customer delivered, with the rating");
 
-      // The admin finds the order, reads its timeline and refunds a dollar.
-      await admin.getByRole("link", { name: "Orders", exact: true }).click();
+      // The admin finds the order (the menu by keyboard), reads its timeline, refunds a dollar.
+      await keyboardTo(admin, admin.getByRole("link", { name: "Orders", exact: true }));
+      await admin.keyboard.press("Enter");
       await admin.getByLabel("Order id").fill(orderId);
-      await admin.getByRole("button", { name: "Look up" }).click();
+      await admin.getByLabel("Order id").press("Enter");
       await admin.getByRole("heading", { name: "Timeline" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await expectAccessible(admin, "admin order lookup");
       await admin.getByLabel("Amount ($)").fill("1.00");
       await admin.getByLabel("Reason").fill("the fries were cold");
       await admin.getByRole("button", { name: "Refund to the customer's wallet" }).click();
@@ -340,10 +472,23 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         )
         .toBeGreaterThan(0);
       await screenshot(courier, "driver-earnings");
+      await expectAccessible(courier, "courier earnings");
 
       await kitchen.getByRole("link", { name: "Menu", exact: true }).click();
       await kitchen.getByRole("heading", { name: "Menu", exact: true }).waitFor();
       await screenshot(kitchen, "restaurant-menu");
+      await expectAccessible(kitchen, "kitchen menu");
+      await kitchen.getByRole("link", { name: "Today", exact: true }).click();
+      await kitchen.getByRole("heading", { name: "Today", exact: true }).waitFor();
+      await expectAccessible(kitchen, "kitchen today");
+
+      await admin.getByRole("link", { name: "Analytics", exact: true }).click();
+      await admin.getByRole("heading", { name: "Analytics", exact: true }).waitFor();
+      await expectAccessible(admin, "admin analytics");
+      await admin.getByRole("link", { name: "Manage", exact: true }).click();
+      await admin.getByRole("heading", { name: "Manage", exact: true }).waitFor();
+      await admin.getByRole("table").first().waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await expectAccessible(admin, "admin manage");
 
       expect(await stillSamePage(customer)).toBe(true);
       expect(await stillSamePage(kitchen)).toBe(true);

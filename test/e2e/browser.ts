@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 
 /** Debian's chromium, installed by .ci/run; playwright-core never downloads a browser of its own. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -23,4 +24,93 @@ if (browserMissing && process.env.CI) {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** axe-core's source, injected into a page as a script: the checker runs where the DOM is. */
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
+/** The impacts that fail a page: axe's serious and critical findings block people outright. */
+const BLOCKING_IMPACTS = new Set(["serious", "critical"]);
+
+/**
+ * The page's serious and critical accessibility violations by axe-core (WCAG A and AA rules and
+ * best practices), one readable line each, e.g. "serious color-contrast: .badge | .pin"; an
+ * empty list when there are none.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in globalThis))) {
+    await page.addScriptTag({ content: AXE_SOURCE });
+  }
+  const violations = await page.evaluate(async () => {
+    // Typed by hand: this runs in the page, and the Node project has no DOM types.
+    const { axe, document } = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run(
+          context: unknown,
+          options: unknown,
+        ): Promise<{
+          violations: Array<{
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: Array<{ target: unknown[] }>;
+          }>;
+        }>;
+      };
+    };
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? "unknown",
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(" ")),
+    }));
+  });
+  return violations
+    .filter((v) => BLOCKING_IMPACTS.has(v.impact))
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.join(" | ")}`);
+}
+
+/**
+ * Presses Tab (Shift+Tab `backwards`) until `target` has the keyboard focus, at most `pressesMax`
+ * times: proof that a person without a mouse reaches it, in the page's own tab order. Answers the presses it took;
+ * throws when it was never reached.
+ */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  { backwards = false, pressesMax = 60 }: { backwards?: boolean; pressesMax?: number } = {},
+): Promise<number> {
+  const handle = await target.elementHandle();
+  if (!handle) throw new Error("tabTo: the target is not on the page");
+  for (let presses = 1; presses <= pressesMax; presses++) {
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
+    const focused = await handle.evaluate(
+      (element) =>
+        element ===
+        (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument
+          .activeElement,
+    );
+    if (focused) {
+      return presses;
+    }
+  }
+  throw new Error(`tabTo: not reached in ${pressesMax} presses of Tab`);
+}
+
+/** Whether the focused element shows where the focus is (an outline drawn by :focus-visible). */
+export async function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as {
+      document: { activeElement: unknown; body: unknown };
+      getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string };
+    };
+    const element = document.activeElement;
+    if (!element || element === document.body) return false;
+    const style = getComputedStyle(element);
+    return style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) > 0;
+  });
 }

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import {
+  ActiveOrderList,
+  ActiveOrdersQuery,
   AdminRestaurantList,
   AdminUser,
   CourierChoices,
@@ -11,6 +13,7 @@ import {
 import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
 import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
 import { PendingEvents } from "../../schema/outbox.ts";
+import { listActiveOrders } from "../admin/active-orders.ts";
 import { listRestaurants, listUsers, setUserDisabled } from "../admin/manage.ts";
 import type { AppEnv } from "../app-env.ts";
 import { createStaff } from "../auth/accounts.ts";
@@ -94,6 +97,24 @@ export const adminRoutes = new Hono<AppEnv>()
           c.env.RestaurantActor.getByName(id).kitchenState(),
         ),
       ),
+  )
+  .get(
+    "/admin/orders/active",
+    doc(
+      "Orders on their way now (placed to picked up), newest first, with restaurant, drop-off and courier positions, for the city map",
+      "admin",
+      { 200: ActiveOrderList },
+      { errors: [400] },
+    ),
+    query(ActiveOrdersQuery),
+    async (c) => {
+      const who = c.var.principal;
+      return c.json(
+        await listActiveOrders(c.var.db(), c.req.valid("query"), Date.now(), (orderId) =>
+          c.env.OrderActor.getByName(orderId).view(who),
+        ),
+      );
+    },
   )
   .get(
     "/admin/orders/:id/couriers",

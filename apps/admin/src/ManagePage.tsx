@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { CreateStaffBody, User } from "../../../schema/auth.ts";
 import type { CreateRestaurantBody, RestaurantSummary } from "../../../schema/catalog.ts";
-import { Button, Card, Field, useToast } from "../../ui/index.ts";
+import { Button, Card, ErrorState, Field, Spinner, useToast } from "../../ui/index.ts";
 import { RestaurantsCard } from "./RestaurantsCard.tsx";
 import { api } from "./session.ts";
 import { UsersCard } from "./UsersCard.tsx";
@@ -11,18 +11,25 @@ const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, opens: "00:00", close
 
 /** People and places: accounts (new, disabled, enabled) and restaurants (new, paused). */
 export default function ManagePage() {
-  const [restaurants, setRestaurants] = useState<RestaurantSummary[]>([]);
+  const [restaurants, setRestaurants] = useState<Choices>({ state: "loading" });
   const [version, setVersion] = useState(0);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` re-runs the load.
   useEffect(() => {
+    setRestaurants({ state: "loading" });
     void api
       .get<{ restaurants: RestaurantSummary[] }>(
         "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=20000&limit=100",
       )
       .then((r) => {
-        if (r.ok)
-          setRestaurants([...r.value.restaurants].sort((a, b) => a.name.localeCompare(b.name)));
+        setRestaurants(
+          r.ok
+            ? {
+                state: "ready",
+                list: [...r.value.restaurants].sort((a, b) => a.name.localeCompare(b.name)),
+              }
+            : { state: "error", message: r.error.message },
+        );
       });
   }, [version]);
 
@@ -30,7 +37,7 @@ export default function ManagePage() {
     <div className="stack">
       <h1>Manage</h1>
       <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))" }}>
-        <StaffForm restaurants={restaurants} />
+        <StaffForm restaurants={restaurants} onRetry={() => setVersion((v) => v + 1)} />
         <RestaurantForm onCreated={() => setVersion((v) => v + 1)} />
       </div>
       <UsersCard />
@@ -39,7 +46,13 @@ export default function ManagePage() {
   );
 }
 
-function StaffForm({ restaurants }: { restaurants: RestaurantSummary[] }) {
+/** The restaurants a staff account can belong to, as the form's choice needs them. */
+type Choices =
+  | { state: "loading" }
+  | { state: "ready"; list: RestaurantSummary[] }
+  | { state: "error"; message: string };
+
+function StaffForm({ restaurants, onRetry }: { restaurants: Choices; onRetry(): void }) {
   const [role, setRole] = useState<"restaurant" | "admin">("restaurant");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -79,11 +92,21 @@ function StaffForm({ restaurants }: { restaurants: RestaurantSummary[] }) {
             </label>
           ))}
         </fieldset>
-        {role === "restaurant" ? (
+        {role === "restaurant" && restaurants.state === "loading" ? (
+          <Spinner label="Loading the restaurants" />
+        ) : null}
+        {role === "restaurant" && restaurants.state === "error" ? (
+          <ErrorState
+            title="The restaurants could not be loaded"
+            message={`${restaurants.message} A staff account needs one to belong to.`}
+            onRetry={onRetry}
+          />
+        ) : null}
+        {role === "restaurant" && restaurants.state === "ready" ? (
           <div className="ui-field">
             <label htmlFor="staff-restaurant">Restaurant</label>
             <select id="staff-restaurant" name="restaurantId" className="ui-input" required>
-              {restaurants.map((r) => (
+              {restaurants.list.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
                 </option>

@@ -26,6 +26,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export default function OrdersPage() {
   const [lookup, setLookup] = useState<Lookup>({ state: "idle" });
   const toast = useToast();
+  // `/orders?id=…` (a link from the city map or an alert) opens that order at once.
+  const [linked] = useState(() => {
+    const id = new URLSearchParams(location.search).get("id") ?? "";
+    return UUID.test(id) ? id : "";
+  });
 
   const load = async (id: string) => {
     setLookup({ state: "loading" });
@@ -36,6 +41,10 @@ export default function OrdersPage() {
         : { state: "error", message: result.error.message },
     );
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the id the page opened with.
+  useEffect(() => {
+    if (linked) void load(linked);
+  }, [linked]);
   const find = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const id = String(new FormData(event.currentTarget).get("id") ?? "").trim();
@@ -51,7 +60,13 @@ export default function OrdersPage() {
       <h1>Orders</h1>
       <search>
         <form className="row" style={{ alignItems: "end" }} onSubmit={find}>
-          <Field label="Order id" name="id" className="grow" autoComplete="off" />
+          <Field
+            label="Order id"
+            name="id"
+            className="grow"
+            autoComplete="off"
+            defaultValue={linked}
+          />
           <Button type="submit">Look up</Button>
         </form>
       </search>

@@ -130,7 +130,7 @@ export function RestaurantsCard({ version }: { version: number }) {
           </tbody>
         </table>
       ) : null}
-      <Pager pager={pager} next={page?.next ?? null} />
+      <Pager pager={pager} next={page?.next ?? null} label="Restaurant pages" />
     </Card>
   );
 }

@@ -139,7 +139,7 @@ export function UsersCard() {
           </tbody>
         </table>
       ) : null}
-      <Pager pager={pager} next={page?.next ?? null} />
+      <Pager pager={pager} next={page?.next ?? null} label="User pages" />
     </Card>
   );
 }

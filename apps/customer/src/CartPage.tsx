@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { Wallet } from "../../../schema/ledger.ts";
 import type { Order, Quote, QuoteBody } from "../../../schema/orders.ts";
 import { idempotencyKey } from "../../ui/api.ts";
@@ -13,9 +13,20 @@ import {
   useRouter,
   useToast,
 } from "../../ui/index.ts";
+import type { MapMarker } from "../../ui/MapView.tsx";
 import { formatCents } from "../../ui/money.ts";
-import { type Cart, cartItems, DEFAULT_ADDRESS, setCart, useCart } from "./cart.ts";
+import { type Cart, cartItems, setCart, useCart } from "./cart.ts";
+import {
+  checkoutAddress,
+  DEFAULT_ADDRESS,
+  type DeliveryPoint,
+  locate,
+  setDeliveryPoint,
+  useDeliveryPoint,
+} from "./location.ts";
 import { api } from "./session.ts";
+
+const MapView = lazy(() => import("../../ui/MapView.tsx"));
 
 const TIPS_CENTS = [0, 200, 400, 600];
 /** Changes to the cart are priced after a short pause, not on every keystroke. */
@@ -42,30 +53,46 @@ export default function CartPage() {
 function Checkout({ cart }: { cart: Cart }) {
   const router = useRouter();
   const toast = useToast();
-  const [address, setAddress] = useState(DEFAULT_ADDRESS.text);
+  const point = useDeliveryPoint();
+  // With a located or picked point, the words are the customer's to add (flat, gate code).
+  const [address, setAddress] = useState(() => (point ? "" : DEFAULT_ADDRESS.text));
+  // Downtown's street name is no use to a courier sent to the customer's own point.
+  useEffect(() => {
+    if (point) setAddress((text) => (text === DEFAULT_ADDRESS.text ? "" : text));
+  }, [point]);
   const [tipCents, setTipCents] = useState(TIPS_CENTS[1]!);
   const [points, setPoints] = useState(0);
-  const [wallet, setWallet] = useState<Wallet | null>(null);
+  const [wallet, setWallet] = useState<
+    { state: "loading" } | { state: "ready"; wallet: Wallet } | { state: "error"; message: string }
+  >({ state: "loading" });
+  const [walletAttempt, setWalletAttempt] = useState(0);
   const [priced, setPriced] = useState<Priced>({ state: "loading" });
   const [placing, setPlacing] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
   // One key per checkout: a retried click (or a lost answer) places the order once.
   const checkoutKey = useRef(idempotencyKey("checkout"));
 
+  const destination = checkoutAddress(point, address);
   const body: QuoteBody = {
     restaurantId: cart.restaurantId,
     items: cartItems(cart),
-    deliveryAddress: { ...DEFAULT_ADDRESS, text: address.trim() || DEFAULT_ADDRESS.text },
+    deliveryAddress: destination.address,
     tipCents,
     pointsToRedeem: points,
   };
   const bodyKey = JSON.stringify(body);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `walletAttempt` re-runs the load.
   useEffect(() => {
+    setWallet({ state: "loading" });
     void api.get<Wallet>("/api/wallet").then((result) => {
-      if (result.ok) setWallet(result.value);
+      setWallet(
+        result.ok
+          ? { state: "ready", wallet: result.value }
+          : { state: "error", message: result.error.message },
+      );
     });
-  }, []);
+  }, [walletAttempt]);
 
   useEffect(() => {
     let live = true;
@@ -112,7 +139,7 @@ function Checkout({ cart }: { cart: Cart }) {
     router.navigate(`/orders/${result.value.id}`);
   };
 
-  const availablePoints = wallet?.points.availablePoints ?? 0;
+  const availablePoints = wallet.state === "ready" ? wallet.wallet.points.availablePoints : 0;
   return (
     <div className="stack">
       <h1>Your order from {cart.restaurantName}</h1>
@@ -160,7 +187,9 @@ function Checkout({ cart }: { cart: Cart }) {
             value={address}
             onChange={(e) => setAddress(e.target.value)}
             autoComplete="street-address"
+            placeholder={point ? "Street, flat, gate code" : undefined}
           />
+          <DeliverySpot point={point} fallback={destination.fallback} />
           <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
             <legend>Tip for your courier</legend>
             {TIPS_CENTS.map((tip) => (
@@ -195,11 +224,22 @@ function Checkout({ cart }: { cart: Cart }) {
         {priced.state === "error" ? <ErrorState message={priced.message} /> : null}
         {priced.state === "ready" ? <Totals quote={priced.quote} /> : null}
       </Card>
-      {wallet ? (
+      {wallet.state === "ready" ? (
         <p className="muted">
-          Wallet balance: <span className="money">{formatCents(wallet.money.availableCents)}</span>{" "}
-          · <Link to="/wallet">Top up</Link>
+          Wallet balance:{" "}
+          <span className="money">{formatCents(wallet.wallet.money.availableCents)}</span> ·{" "}
+          <Link to="/wallet">Top up</Link>
         </p>
+      ) : null}
+      {wallet.state === "error" ? (
+        <div role="alert" className="ui-notice ui-notice--danger spread" data-testid="wallet-error">
+          <span>
+            Your wallet could not be read: {wallet.message} Points can't be used until it is.
+          </span>
+          <Button size="small" variant="secondary" onClick={() => setWalletAttempt((n) => n + 1)}>
+            Try again
+          </Button>
+        </div>
       ) : null}
       {failure ? (
         <p role="alert" style={{ color: "var(--color-danger)" }}>
@@ -216,6 +256,80 @@ function Checkout({ cart }: { cart: Cart }) {
         Place order
         {priced.state === "ready" ? ` · ${formatCents(priced.quote.pricing.totalCents)}` : ""}
       </Button>
+    </div>
+  );
+}
+
+/**
+ * Where the courier is sent: the customer's located or picked point, or downtown Austin (said
+ * plainly) until they share one. The map takes a click to move the pin; "Use my location" is the
+ * keyboard's way to the same.
+ */
+function DeliverySpot({ point, fallback }: { point: DeliveryPoint | null; fallback: boolean }) {
+  const [locating, setLocating] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+  const locateMe = async () => {
+    setLocating(true);
+    setProblem(null);
+    const found = await locate();
+    setLocating(false);
+    if (found.ok) setDeliveryPoint(found.point);
+    else setProblem(found.message);
+  };
+  const shown = point ?? DEFAULT_ADDRESS;
+  const markers: MapMarker[] = [
+    {
+      id: "door",
+      position: shown,
+      label: fallback ? "Default drop-off: downtown Austin" : "Your drop-off",
+      glyph: "H",
+      color: "#1d4ed8",
+    },
+  ];
+  return (
+    <div className="stack" data-testid="delivery-spot" data-source={point?.source ?? "default"}>
+      {fallback ? (
+        <p className="ui-notice ui-notice--warning" role="status" style={{ margin: 0 }}>
+          No location shared: the courier will be sent to downtown Austin ({DEFAULT_ADDRESS.text}).
+          Use your location or pick the spot on the map.
+        </p>
+      ) : (
+        <p className="ui-notice ui-notice--info" role="status" style={{ margin: 0 }}>
+          {point?.source === "located"
+            ? "Delivering to your location"
+            : "Delivering to the spot you picked"}{" "}
+          ({shown.lat.toFixed(5)}, {shown.lng.toFixed(5)}).
+        </p>
+      )}
+      {problem ? (
+        <p role="alert" className="ui-notice ui-notice--danger" style={{ margin: 0 }}>
+          Could not find you: {problem}
+        </p>
+      ) : null}
+      <div className="row">
+        <Button size="small" variant="secondary" onClick={locateMe} busy={locating}>
+          Use my location
+        </Button>
+        <Button
+          size="small"
+          variant="secondary"
+          aria-expanded={picking}
+          onClick={() => setPicking(!picking)}
+        >
+          {picking ? "Done picking" : "Pick on the map"}
+        </Button>
+      </div>
+      {picking ? (
+        <Suspense fallback={<Spinner label="Loading the map" />}>
+          <MapView
+            height={240}
+            markers={markers}
+            description="Click the map where the courier should bring your order."
+            onPick={(p) => setDeliveryPoint({ ...p, source: "picked" })}
+          />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -12,7 +12,7 @@ import {
   Link,
   Spinner,
 } from "../../ui/index.ts";
-import { DEFAULT_ADDRESS } from "./cart.ts";
+import { DEFAULT_ADDRESS, locate, setDeliveryPoint, useDeliveryPoint } from "./location.ts";
 import { api } from "./session.ts";
 import { useLoad } from "./useLoad.ts";
 
@@ -32,8 +32,10 @@ type Listing = {
 
 /** Discovery: nearby restaurants, a search over restaurants and dishes, cuisine filters. */
 export function DiscoverPage() {
-  const [point, setPoint] = useState({ lat: DEFAULT_ADDRESS.lat, lng: DEFAULT_ADDRESS.lng });
-  const [located, setLocated] = useState<"default" | "locating" | "mine">("default");
+  const saved = useDeliveryPoint();
+  const point = saved ?? { lat: DEFAULT_ADDRESS.lat, lng: DEFAULT_ADDRESS.lng };
+  const [locating, setLocating] = useState(false);
+  const [locateProblem, setLocateProblem] = useState<string | null>(null);
   const [query, setQuery] = useState("");
   const [cuisine, setCuisine] = useState<string | null>(null);
 
@@ -51,17 +53,13 @@ export function DiscoverPage() {
     event.preventDefault();
     setQuery(String(new FormData(event.currentTarget).get("q") ?? "").trim());
   };
-  const nearMe = () => {
-    if (!navigator.geolocation) return;
-    setLocated("locating");
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setPoint({ lat: position.coords.latitude, lng: position.coords.longitude });
-        setLocated("mine");
-      },
-      () => setLocated("default"),
-      { timeout: 10_000 },
-    );
+  const nearMe = async () => {
+    setLocating(true);
+    setLocateProblem(null);
+    const found = await locate();
+    setLocating(false);
+    if (found.ok) setDeliveryPoint(found.point);
+    else setLocateProblem(found.message);
   };
 
   return (
@@ -74,13 +72,23 @@ export function DiscoverPage() {
         </form>
       </search>
       <div className="row">
-        <Button variant="secondary" size="small" onClick={nearMe} busy={located === "locating"}>
+        <Button variant="secondary" size="small" onClick={nearMe} busy={locating}>
           Near me
         </Button>
-        <span className="muted">
-          {located === "mine" ? "Showing places near you" : "Showing places near downtown Austin"}
+        <span className="muted" role="status">
+          {saved?.source === "located"
+            ? "Showing places near you"
+            : saved
+              ? "Showing places near your pinned spot"
+              : "Showing places near downtown Austin"}
         </span>
       </div>
+      {locateProblem ? (
+        <p role="alert" className="ui-notice ui-notice--danger" data-testid="locate-problem">
+          Could not find you: {locateProblem} Showing places near{" "}
+          {saved ? "the last place you chose" : "downtown Austin"} instead.
+        </p>
+      ) : null}
       <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
         <legend className="sr-only">Cuisine</legend>
         <Button

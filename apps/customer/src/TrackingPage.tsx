@@ -172,6 +172,13 @@ export default function TrackingPage({ id }: { id: string }) {
           description={`The restaurant at ${order.restaurant.address} and your home at ${order.deliveryAddress.text}${tracking ? ", with your courier between them" : ""}.`}
         />
       </Suspense>
+      {/* The courier's last fix as data: what the marker glides to, for tools that follow it. */}
+      <span
+        hidden
+        data-testid="courier-fix"
+        data-lat={tracking?.position.lat}
+        data-lng={tracking?.position.lng}
+      />
       <Timeline order={order} />
       <Card aria-label="Receipt">
         <div className="spread">

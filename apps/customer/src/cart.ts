@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { CartLine, DeliveryAddress } from "../../../schema/orders.ts";
+import type { CartLine } from "../../../schema/orders.ts";
 
 /**
  * The cart: what the customer picked, with names for display only. Prices, fees and totals are
@@ -12,12 +12,6 @@ export type Cart = {
 };
 
 const CART_KEY = "dizhtime.cart";
-/** Downtown Austin, where the demo city is, until the customer shares a location. */
-export const DEFAULT_ADDRESS: DeliveryAddress = {
-  lat: 30.2672,
-  lng: -97.7431,
-  text: "1100 Congress Ave, Austin, TX",
-};
 
 type Listener = (cart: Cart | null) => void;
 const listeners = new Set<Listener>();

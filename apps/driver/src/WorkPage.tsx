@@ -13,20 +13,35 @@ import {
   ConnectionBadge,
   EmptyState,
   Field,
+  LiveWaiting,
   Spinner,
+  useNow,
   useToast,
 } from "../../ui/index.ts";
 import { useLive } from "../../ui/live.ts";
 import type { MapLine, MapMarker } from "../../ui/MapView.tsx";
 import { formatCents } from "../../ui/money.ts";
 import type { Point } from "../../ui/motion.ts";
-import { distanceM, stepToward } from "./route.ts";
+import {
+  currentStep,
+  distanceM,
+  nextStop,
+  remainingStops,
+  routeLine,
+  type Stop,
+  stepToward,
+} from "./route.ts";
 import { api } from "./session.ts";
 
 const MapView = lazy(() => import("../../ui/MapView.tsx"));
 
 /** A fix a second while online: what the customer's map interpolates between. */
 const FIX_INTERVAL_MS = 1_000;
+/**
+ * Fixes closer together than this are not sent. Timers fire late and then catch up, and two fixes
+ * a few hundred milliseconds apart make an ordinary step look like a jump the actor refuses.
+ */
+const FIX_GAP_MS_MIN = 900;
 /** The simulated courier's speed: a brisk city drive (the actor refuses fixes above 45 m/s). */
 const SIMULATED_SPEED_MPS = 20;
 /** Downtown Austin, where a simulated shift starts when the actor knows no position. */
@@ -42,13 +57,6 @@ function parse(data: unknown): DriverServerMessage | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Where the job takes the courier next: the counter until pickup, then the door. */
-function nextStop(job: Job): Point | null {
-  if (job.driverStage === "assigned") return job.restaurant.location;
-  if (job.driverStage === "en_route") return job.dropoff;
-  return null;
-}
-
 /**
  * The courier's shift, live from their DriverActor: online or not, positions sent once a second
  * (from the phone's GPS or a simulated drive), the offer with its countdown, and each job's steps.
@@ -60,6 +68,7 @@ export function WorkPage({ driverId }: { driverId: string }) {
   const [refused, setRefused] = useState<string | null>(null);
   const [gpsProblem, setGpsProblem] = useState<string | null>(null);
   const pending = useRef(new Map<string, string>());
+  const accepting = useRef<string | null>(null);
   const refusedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const toast = useToast();
   const target = useMemo(() => ({ kind: "driver" as const, id: driverId }), [driverId]);
@@ -75,16 +84,25 @@ export function WorkPage({ driverId }: { driverId: string }) {
         break;
       case "offer_closed":
         setDriver((d) => (d?.offer?.offerId === message.offerId ? { ...d, offer: null } : d));
+        // Accepting takes the order off the zone, which withdraws the offer on its way: the
+        // accept's own result says whether the courier got it, so that withdrawal is no news.
+        if (message.why === "withdrawn" && accepting.current === message.offerId) break;
         if (message.why !== "accepted" && message.why !== "declined")
           toast.show(`The offer was ${message.why}`);
         break;
       case "job":
         setDriver((d) => {
           if (!d) return d;
-          const others = d.jobs.filter((j) => j.orderId !== message.job.orderId);
           const mine = message.job.driverId === d.driverId;
           const open = !["delivered", "cancelled", "rejected"].includes(message.job.status);
-          return { ...d, jobs: mine && open ? [...others, message.job] : others };
+          const known = d.jobs.some((j) => j.orderId === message.job.orderId);
+          // A job keeps its place: the jobs' order is the drop-off sequence the dispatcher planned.
+          const jobs = !(mine && open)
+            ? d.jobs.filter((j) => j.orderId !== message.job.orderId)
+            : known
+              ? d.jobs.map((j) => (j.orderId === message.job.orderId ? message.job : j))
+              : [...d.jobs, message.job];
+          return { ...d, jobs };
         });
         break;
       case "job_removed":
@@ -119,8 +137,8 @@ export function WorkPage({ driverId }: { driverId: string }) {
   };
 
   const online = driver?.online ?? false;
-  const job = driver?.jobs[0] ?? null;
-  const stop = job ? nextStop(job) : null;
+  const jobs = driver?.jobs ?? [];
+  const stop = nextStop(jobs);
 
   // One fix a second while online, even standing still (a courier waiting at the counter must
   // stay "here" for the geofence): the simulated drive takes a step toward the next stop first;
@@ -134,10 +152,13 @@ export function WorkPage({ driverId }: { driverId: string }) {
   stopRef.current = stop;
   useEffect(() => {
     if (!online) return;
+    let sentAt = 0;
     const timer = setInterval(() => {
       // With the phone's GPS, nothing is reported until the phone gives a position.
       const from = source === "device" ? devicePoint.current : positionRef.current;
       if (!from) return;
+      const now = Date.now();
+      if (now - sentAt < FIX_GAP_MS_MIN) return;
       const to = stopRef.current;
       const next =
         source === "simulated" && to
@@ -147,12 +168,12 @@ export function WorkPage({ driverId }: { driverId: string }) {
         lat: next.lat,
         lng: next.lng,
         accuracyM: 5,
-        at: Date.now(),
+        at: now,
         speedMps: (distanceM(from, next) * 1000) / FIX_INTERVAL_MS,
       };
       positionRef.current = next;
       setPosition(next);
-      sendRef.current({ type: "fix", fix });
+      if (sendRef.current({ type: "fix", fix })) sentAt = now;
     }, FIX_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [online, source]);
@@ -177,14 +198,7 @@ export function WorkPage({ driverId }: { driverId: string }) {
     };
   }, [online, source]);
 
-  if (!driver) {
-    return (
-      <div className="stack">
-        <ConnectionBadge state={live.state} />
-        <Spinner label="Connecting to dispatch" />
-      </div>
-    );
-  }
+  if (!driver) return <LiveWaiting live={live} label="Connecting to dispatch" what="dispatch" />;
   return (
     <div className="stack">
       <div className="spread">
@@ -238,31 +252,26 @@ export function WorkPage({ driverId }: { driverId: string }) {
       {driver.offer ? (
         <OfferCard
           offer={driver.offer}
-          onAccept={() =>
-            command("Accepting", { type: "accept_offer", offerId: driver.offer!.offerId })
-          }
+          onAccept={() => {
+            accepting.current = driver.offer!.offerId;
+            command("Accepting", { type: "accept_offer", offerId: driver.offer!.offerId });
+          }}
           onDecline={() =>
             command("Declining", { type: "decline_offer", offerId: driver.offer!.offerId })
           }
         />
       ) : null}
-      {job ? <JobCard job={job} position={position} command={command} /> : null}
-      {!job && !driver.offer ? (
+      {jobs.length > 0 ? <RouteCard jobs={jobs} position={position} /> : null}
+      {jobs.map((job) => (
+        <JobCard key={job.orderId} job={job} bundled={jobs.length > 1} command={command} />
+      ))}
+      {jobs.length === 0 && !driver.offer ? (
         <EmptyState title={online ? "Waiting for an offer" : "Go online to get offers"}>
           {online ? "Offers appear here with their pay and a countdown." : null}
         </EmptyState>
       ) : null}
     </div>
   );
-}
-
-function useNow(): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
 
 function OfferCard({
@@ -329,58 +338,123 @@ const STAGE_TEXT: Record<Job["driverStage"], string> = {
   done: "Delivered",
 };
 
-/** The navigation view: the route on the map and the one step the courier can take next. */
+const RESTAURANT_COLOR = "#c2410c";
+const DOOR_COLOR = "#1d4ed8";
+const ME_COLOR = "#15803d";
+
+/**
+ * The navigation view over every job the courier holds: one map with the counters, the doors
+ * (numbered in the order to visit them) and the route through the stops left, and the list of
+ * those stops. Each job's own next step is on its card below.
+ */
+function RouteCard({ jobs, position }: { jobs: Job[]; position: Point | null }) {
+  const stops = remainingStops(jobs);
+  const doorNumber = new Map<string, number>();
+  for (const stop of stops) {
+    if (stop.kind === "dropoff") doorNumber.set(stop.orderId, doorNumber.size + 1);
+  }
+  const markers: MapMarker[] = [];
+  const restaurants = new Map(jobs.map((j) => [j.restaurant.id, j.restaurant]));
+  for (const restaurant of restaurants.values()) {
+    markers.push({
+      id: `restaurant-${restaurant.id}`,
+      position: restaurant.location,
+      label: restaurant.name,
+      glyph: "R",
+      color: RESTAURANT_COLOR,
+    });
+  }
+  for (const job of jobs) {
+    const n = doorNumber.get(job.orderId);
+    if (n === undefined) continue;
+    markers.push({
+      id: `door-${job.orderId}`,
+      position: { lat: job.dropoff.lat, lng: job.dropoff.lng },
+      label: `Drop-off ${n}: ${job.dropoff.customerName}, ${job.dropoff.text}`,
+      glyph: String(n),
+      color: DOOR_COLOR,
+    });
+  }
+  if (position)
+    markers.push({ id: "me", position, label: "You", glyph: "D", color: ME_COLOR, moving: true });
+  const route = routeLine(position, stops);
+  const lines: MapLine[] =
+    route.length > 1 ? [{ id: "route", points: route, color: ME_COLOR }] : [];
+  const earnedCents = jobs.reduce((sum, j) => sum + j.earningsCents, 0);
+  const description = `Your route: ${stops.map((stop) => stopText(stop, doorNumber)).join(", then ")}.`;
+
+  return (
+    <Card aria-label="Your route" data-testid="route">
+      <div className="stack">
+        <div className="spread">
+          <h2 style={{ margin: 0 }}>{currentStep(stops)}</h2>
+          <Badge tone="info">
+            {jobs.length > 1 ? `${jobs.length} orders · ` : ""}
+            {formatCents(earnedCents)}
+          </Badge>
+        </div>
+        <Suspense fallback={<Spinner label="Loading the map" />}>
+          <MapView markers={markers} lines={lines} description={description} />
+        </Suspense>
+        <ol className="stack" style={{ margin: 0, paddingLeft: 22 }} aria-label="Stops left">
+          {stops.map((stop, i) => (
+            <li
+              key={stop.kind === "pickup" ? `pickup-${stop.restaurant.id}` : `door-${stop.orderId}`}
+              aria-current={i === 0 ? "step" : undefined}
+              style={i === 0 ? { fontWeight: 700 } : undefined}
+            >
+              {stopText(stop, doorNumber)}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </Card>
+  );
+}
+
+function stopText(stop: Stop, doorNumber: Map<string, number>): string {
+  if (stop.kind === "pickup") {
+    const count = stop.orderIds.length;
+    return `${stop.here ? "At" : "Pick up at"} ${stop.restaurant.name}, ${stop.restaurant.address}${count > 1 ? ` (${count} orders)` : ""}`;
+  }
+  const n = doorNumber.get(stop.orderId);
+  return `${stop.here ? "At the door" : "Deliver"} ${n !== undefined ? `${n} ` : ""}to ${stop.dropoff.customerName}, ${stop.dropoff.text}`;
+}
+
+/** One order of the courier's: where it is from and to, and the one step it takes next. */
 function JobCard({
   job,
-  position,
+  bundled,
   command,
 }: {
   job: Job;
-  position: Point | null;
+  /** More than one job: buttons and fields name the customer, so each is told apart. */
+  bundled: boolean;
   command: Command;
 }) {
   const [code, setCode] = useState("");
-  const markers: MapMarker[] = [
-    {
-      id: "restaurant",
-      position: job.restaurant.location,
-      label: job.restaurant.name,
-      glyph: "R",
-      color: "#c2410c",
-    },
-    {
-      id: "dropoff",
-      position: job.dropoff,
-      label: `Drop-off: ${job.dropoff.text}`,
-      glyph: "H",
-      color: "#1d4ed8",
-    },
-  ];
-  if (position)
-    markers.push({ id: "me", position, label: "You", glyph: "D", color: "#15803d", moving: true });
-  const route: Point[] = [];
-  if (position && (job.driverStage === "assigned" || job.driverStage === "en_route"))
-    route.push(position);
-  if (job.driverStage === "assigned") route.push(job.restaurant.location);
-  if (job.driverStage !== "at_dropoff") route.push({ lat: job.dropoff.lat, lng: job.dropoff.lng });
-  const lines: MapLine[] =
-    route.length > 1 ? [{ id: "route", points: route, color: "#15803d" }] : [];
   const step = { type: "", orderId: job.orderId };
+  const who = job.dropoff.customerName;
+  const forWho = bundled ? ` (${who})` : "";
 
   return (
-    <Card aria-label="Current job" data-testid="job">
+    <Card
+      aria-label={bundled ? `Order for ${who}` : "Current job"}
+      data-testid="job"
+      data-order={job.orderId}
+      data-stage={job.driverStage}
+    >
       <div className="stack">
         <div className="spread">
-          <h2 style={{ margin: 0 }}>{STAGE_TEXT[job.driverStage]}</h2>
+          {bundled ? (
+            <h3 style={{ margin: 0 }}>
+              {who} · {STAGE_TEXT[job.driverStage]}
+            </h3>
+          ) : (
+            <strong>{STAGE_TEXT[job.driverStage]}</strong>
+          )}
           <Badge tone="info">{formatCents(job.earningsCents)}</Badge>
         </div>
-        <Suspense fallback={<Spinner label="Loading the map" />}>
-          <MapView
-            markers={markers}
-            lines={lines}
-            description={`Your route from ${job.restaurant.name} at ${job.restaurant.address} to ${job.dropoff.customerName} at ${job.dropoff.text}.`}
-          />
-        </Suspense>
         <div>
           <strong>{job.restaurant.name}</strong>
           <div className="muted">{job.restaurant.address}</div>
@@ -393,12 +467,12 @@ function JobCard({
           ) : null}
         </div>
         <div>
-          <strong>{job.dropoff.customerName}</strong>
+          <strong>{who}</strong>
           <div className="muted">{job.dropoff.text}</div>
         </div>
         {job.driverStage === "assigned" ? (
           <Button onClick={() => command("Arrived", { ...step, type: "arrived_at_restaurant" })}>
-            I'm at the restaurant
+            I'm at the restaurant{forWho}
           </Button>
         ) : null}
         {job.driverStage === "at_restaurant" ? (
@@ -406,12 +480,12 @@ function JobCard({
             onClick={() => command("Pick-up", { ...step, type: "pick_up" })}
             disabled={job.status !== "ready"}
           >
-            {job.status === "ready" ? "Picked up" : "Waiting for the food…"}
+            {job.status === "ready" ? `Picked up${forWho}` : `Waiting for the food…${forWho}`}
           </Button>
         ) : null}
         {job.driverStage === "en_route" ? (
           <Button onClick={() => command("Arrived", { ...step, type: "arrived_at_dropoff" })}>
-            I'm at the door
+            I'm at the door{forWho}
           </Button>
         ) : null}
         {job.driverStage === "at_dropoff" ? (
@@ -424,7 +498,7 @@ function JobCard({
             }}
           >
             <Field
-              label="Customer's code"
+              label={`Customer's code${forWho}`}
               inputMode="numeric"
               autoComplete="one-time-code"
               pattern="\d{4}"
@@ -434,7 +508,7 @@ function JobCard({
               hint="The 4 digits on the customer's screen."
             />
             <Button type="submit" disabled={!/^\d{4}$/.test(code)}>
-              Delivered
+              Delivered{forWho}
             </Button>
           </form>
         ) : null}

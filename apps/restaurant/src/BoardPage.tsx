@@ -11,7 +11,8 @@ import {
   ConnectionBadge,
   EmptyState,
   Input,
-  Spinner,
+  LiveWaiting,
+  useNow,
   useToast,
 } from "../../ui/index.ts";
 import { useLive } from "../../ui/live.ts";
@@ -110,12 +111,7 @@ export function BoardPage({ restaurantId }: { restaurantId: string }) {
   };
 
   if (!kitchen) {
-    return (
-      <div className="stack">
-        <ConnectionBadge state={live.state} />
-        <Spinner label="Opening the ticket board" />
-      </div>
-    );
+    return <LiveWaiting live={live} label="Opening the ticket board" what="the ticket board" />;
   }
   const open = [...tickets.values()].sort((a, b) => a.placedAt.localeCompare(b.placedAt));
   return (
@@ -329,14 +325,20 @@ function TicketCard({
   );
 }
 
-/** Where the courier is: their ETA to the counter when one is assigned. */
+/** How often the courier's ETA to the counter is recounted: seconds matter in the last minute. */
+const PICKUP_ETA_TICK_MS = 5_000;
+
+/** Where the courier is: their ETA to the counter when one is assigned, counting down. */
 function Courier({ ticket }: { ticket: Ticket }) {
+  const now = useNow(PICKUP_ETA_TICK_MS);
   if (ticket.driverStage === "at_restaurant") return <Badge tone="success">Courier here</Badge>;
   if (ticket.pickupEta) {
-    const minutes = Math.max(0, Math.round((Date.parse(ticket.pickupEta) - Date.now()) / 60_000));
+    const leftS = Math.max(0, Math.round((Date.parse(ticket.pickupEta) - now) / 1000));
+    const left =
+      leftS === 0 ? "arriving" : leftS < 60 ? `in ${leftS} s` : `in ${Math.round(leftS / 60)} min`;
     return (
       <span data-testid="pickup-eta">
-        Courier in {minutes} min (
+        Courier {left} (
         {new Date(ticket.pickupEta).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })})
       </span>
     );
