@@ -89,6 +89,11 @@ export class DriverActor extends Server<Env> {
   private state: Stored;
   /** An admin's assignment is in flight: no offer may slip in before its job is stored. */
   private assigning = false;
+  /**
+   * The offer being accepted: while its orders are asked one by one, the zone hears they are taken
+   * (by this courier) and withdraws the offer; the acceptance closes it instead, once, as accepted.
+   */
+  private accepting: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -150,7 +155,7 @@ export class DriverActor extends Server<Env> {
 
   /** The zone takes an offer back (its order was cancelled or assigned elsewhere). */
   async withdrawOffer(offerId: string): Promise<void> {
-    if (this.state.offer?.offerId !== offerId) return;
+    if (this.state.offer?.offerId !== offerId || this.accepting === offerId) return;
     this.ctx.storage.transactionSync(() => {
       this.save({ ...this.state, offer: null });
       this.timers.clear(OFFER_TIMER);
@@ -441,15 +446,20 @@ export class DriverActor extends Server<Env> {
       return fail("offer.expired", "the offer has expired");
     }
     const won: string[] = [];
-    for (const orderId of offer.orderIds) {
-      const result = await this.env.OrderActor.getByName(orderId).assignDriver(
-        this.state.driverId,
-        offerId,
-      );
-      if (result.ok) {
-        won.push(orderId);
-        this.storeJob(jobOf(result.value));
+    this.accepting = offerId;
+    try {
+      for (const orderId of offer.orderIds) {
+        const result = await this.env.OrderActor.getByName(orderId).assignDriver(
+          this.state.driverId,
+          offerId,
+        );
+        if (result.ok) {
+          won.push(orderId);
+          this.storeJob(jobOf(result.value));
+        }
       }
+    } finally {
+      this.accepting = null;
     }
     const nowMs = this.clock();
     this.ctx.storage.transactionSync(() => {

@@ -248,6 +248,31 @@ describe("dispatch", () => {
     expect((await offerOf(awake.stub, awake.who))?.orderIds).toEqual([request.orderId]);
   });
 
+  it("closes an accepted offer once, as accepted, though the zone hears the order is taken meanwhile", async () => {
+    const restaurant = await spot();
+    const courier = await onlineDriver(near(restaurant, 120));
+    const { zone } = await acceptedOrder(restaurant);
+    await round(zone, T);
+    const offer = await offerOf(courier.stub, courier.who);
+    expect(offer).not.toBeNull();
+    const phone = await socket<DriverServerMessage>(courier.stub, courier.who);
+    await phone.inbox.next((m) => m.type === "state");
+    const accepted = await courier.stub.driverCommand(courier.who, {
+      type: "accept_offer",
+      commandId: "yes",
+      offerId: offer!.offerId,
+    });
+    expect(accepted.ok).toBe(true);
+    await phone.inbox.next((m) => m.type === "job");
+    // Whatever the zone did on hearing the order was assigned, the phone heard one closing.
+    phone.ws.send(JSON.stringify({ type: "ping" }));
+    await phone.inbox.next((m) => m.type === "pong");
+    const closings = (
+      phone.inbox.ofType("offer_closed") as Extract<DriverServerMessage, { type: "offer_closed" }>[]
+    ).filter((m) => m.offerId === offer!.offerId);
+    expect(closings.map((m) => m.why)).toEqual(["accepted"]);
+  });
+
   it("keeps a courier's job across a disconnect and a restart", async () => {
     const restaurant = await spot();
     const courier = await onlineDriver(near(restaurant, 100));

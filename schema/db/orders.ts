@@ -30,6 +30,8 @@ export const orderHistory = pgTable(
     index("order_history_customer").on(t.customerId, t.placedAt),
     index("order_history_restaurant").on(t.restaurantId, t.placedAt),
     index("order_history_driver").on(t.driverId, t.placedAt),
+    /** The admin's city map reads the last hours' orders city-wide, newest first. */
+    index("order_history_placed").on(t.placedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "order_history_placed" ON "order_history" USING btree ("placed_at");
