@@ -24,7 +24,7 @@ CREATE TABLE "ledger_flows" (
 ALTER TABLE "ledger_transfers" ADD COLUMN "created_xid" bigint DEFAULT (pg_current_xact_id()::text::bigint) NOT NULL;--> statement-breakpoint
 ALTER TABLE "ledger_transfers" ADD COLUMN "expired_xid" bigint;--> statement-breakpoint
 ALTER TABLE "ledger_transfers" ADD COLUMN "expired_seq" bigint;--> statement-breakpoint
-CREATE INDEX "ledger_transfers_created_xid" ON "ledger_transfers" USING btree ("created_xid");--> statement-breakpoint
+CREATE INDEX "ledger_transfers_created_xid" ON "ledger_transfers" USING brin ("created_xid");--> statement-breakpoint
 CREATE INDEX "ledger_transfers_expired_xid" ON "ledger_transfers" USING btree ("expired_xid") WHERE "ledger_transfers"."expired_xid" is not null;--> statement-breakpoint
 -- The feed starts at the beginning: every transfer already written is relayed once.
 INSERT INTO "ledger_feed_cursor" ("id", "horizon") VALUES (1, 0);
