@@ -3,13 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import { analyticsOrders } from "../../schema/db/analytics.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import { searchRestaurants } from "../../schema/db/search.ts";
 import { EventEnvelope } from "../../schema/events.ts";
 import type { Order } from "../../schema/orders.ts";
-import { Client, eventually, freePort } from "../../test/e2e/client.ts";
+import { alwaysOpenDish, Client, eventually, freePort } from "../../test/e2e/client.ts";
 import { openDb } from "../../workers/db.ts";
 import { readTopic, type TestKafka, testKafka } from "../bridge/kafka-fixtures.ts";
 import {
@@ -102,15 +101,7 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
         email: DEMO_ADMIN.email,
         password: DEMO_PASSWORDS.admin,
       });
-      const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
-        "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
-      );
-      const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
-      const menu = (await customer.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`))
-        .body;
-      const item = menu.menu
-        .flatMap((c) => c.items)
-        .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
+      const { restaurant, item } = await alwaysOpenDish(customer);
 
       const placed = await customer.call<Order>("/api/orders", {
         body: {

@@ -1,6 +1,8 @@
 import { createServer } from "node:net";
 import ReconnectingWebSocket from "partysocket/ws";
+import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
 import type { Session, SocketTicket } from "../../schema/auth.ts";
+import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import { SocketInbox } from "../socket-inbox.ts";
 
 /** A free loopback port, so test stacks never collide with each other or with `npm start`. */
@@ -117,4 +119,20 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${what} did not hold within ${timeoutMs} ms`);
+}
+
+/**
+ * The demo city's always-open kitchen and a dish of it that needs no modifier, as a customer finds
+ * them: near downtown, then its menu.
+ */
+export async function alwaysOpenDish(client: Client) {
+  const nearby = await client.call<{ restaurants: RestaurantSummary[] }>(
+    "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
+  );
+  const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
+  const menu = (await client.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`)).body;
+  const item = menu.menu
+    .flatMap((c) => c.items)
+    .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
+  return { restaurant, item, nearby: nearby.body.restaurants };
 }

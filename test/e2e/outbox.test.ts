@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_ADMIN, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
 import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
-import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import { deadLetters, orderHistory } from "../../schema/db/index.ts";
 import type { Order } from "../../schema/orders.ts";
 import { openDb } from "../../workers/db.ts";
-import { Client, eventually, freePort } from "./client.ts";
+import { alwaysOpenDish, Client, eventually, freePort } from "./client.ts";
 
 let stack: Stack;
 let stateDir: string;
@@ -64,15 +63,7 @@ describe("the outbox when the bridge is down", () => {
       password: DEMO_PASSWORDS.admin,
     });
 
-    const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
-      "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
-    );
-    const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
-    const menu = (await customer.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`))
-      .body;
-    const item = menu.menu
-      .flatMap((c) => c.items)
-      .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
+    const { restaurant, item } = await alwaysOpenDish(customer);
     const place = async (key: string) =>
       (
         await customer.call<Order>("/api/orders", {

@@ -14,11 +14,10 @@ import {
 import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import type { Session } from "../../schema/auth.ts";
-import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import type { DriverState } from "../../schema/dispatch.ts";
 import type { Order } from "../../schema/orders.ts";
 import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
-import { Client, freePort } from "./client.ts";
+import { alwaysOpenDish, Client, freePort } from "./client.ts";
 
 /**
  * Issue 6's resilience acceptance, in a browser: the local stack restarts in the middle of an
@@ -81,19 +80,6 @@ async function signedInPage(
 
 const connection = (page: Page, state: "connected" | "reconnecting" | "offline") =>
   page.locator(`[data-testid="connection"][data-state="${state}"]`);
-
-/** The demo diner open around the clock, and a dish there with no required choices. */
-async function alwaysOpenDish(client: Client) {
-  const nearby = await client.call<{ restaurants: RestaurantSummary[] }>(
-    "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
-  );
-  const restaurant = nearby.body.restaurants.find((r) => r.slug === ALWAYS_OPEN_SLUG)!;
-  const menu = (await client.call<RestaurantWithMenu>(`/api/restaurants/${restaurant.id}`)).body;
-  const item = menu.menu
-    .flatMap((c) => c.items)
-    .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
-  return { restaurant, item };
-}
 
 describe.skipIf(browserMissing)("the apps across a restart of the local stack", () => {
   beforeAll(async () => {
