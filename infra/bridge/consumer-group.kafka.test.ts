@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { orderHistory } from "../../schema/db/orders.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { type Db, openDb } from "../../workers/db.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import type { Consumer } from "./bus.ts";
 import { postgresDeadLetters } from "./dead-letters.ts";
 import { deliveredOrder, waitUntil } from "./fixtures.ts";
@@ -11,6 +11,7 @@ import { KafkaBus } from "./kafka-bus.ts";
 import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
 import { createBridgeMetrics } from "./metrics.ts";
 import { orderHistoryConsumer } from "./order-history.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 
 /**
  * Two members of one consumer group over order.events (twelve partitions): the second joins while
@@ -49,7 +50,7 @@ const members: KafkaBus[] = [];
 beforeAll(async () => {
   if (!brokers) return;
   kafka = await testKafka(brokers);
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   pool = openDb(database);
   db = pool.db;
   producer = bus("producer", kafka.options({ mode: "ingest" }), []);

@@ -4,7 +4,7 @@ import { orderHistory } from "../../schema/db/orders.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { OutboxAck } from "../../schema/outbox.ts";
 import { type Db, openDb } from "../../workers/db.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import {
   batchBody,
   deadLetter,
@@ -17,6 +17,7 @@ import {
   waitUntil,
 } from "./fixtures.ts";
 import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**
@@ -37,7 +38,7 @@ let bridge: Bridge;
 beforeAll(async () => {
   if (!brokers) return;
   kafka = await testKafka(brokers);
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   reader = openDb(database);
   db = reader.db;
   bridge = await startBridge({

@@ -9,7 +9,7 @@ import type { EventEnvelope } from "../../schema/events.ts";
 import { type Db, openDb } from "../../workers/db.ts";
 import { zoneOf } from "../../workers/geo.ts";
 import { freePort } from "../kafka/broker.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import {
   atSeq,
   batchBody,
@@ -21,7 +21,7 @@ import {
   waitUntil,
 } from "./fixtures.ts";
 import { readTopic, TEST_SESSION_TIMEOUT_MS, type TestKafka, testKafka } from "./kafka-fixtures.ts";
-import { driverEvent, restaurantEvent } from "./search-fixtures.ts";
+import { driverEvent, restaurantEvent, startTestDatabase } from "./search-fixtures.ts";
 
 /**
  * The bridge process on Kafka, killed with SIGKILL while actors' batches are in flight, then
@@ -127,7 +127,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   if (!brokers) return;
   kafka = await testKafka(brokers);
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   reader = openDb(database);
   db = reader.db;
 });

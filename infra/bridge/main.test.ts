@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OutboxAck } from "../../schema/outbox.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import { batchBody, deliveredOrder, rawEvent, SECRET, signedPost, waitUntil } from "./fixtures.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -38,7 +39,7 @@ let database: LocalDatabase;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
 });
 
 afterEach(() => {

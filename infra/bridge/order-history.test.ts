@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { type Db, openDb } from "../../workers/db.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import { postgresDeadLetters } from "./dead-letters.ts";
 import {
   atSeq,
@@ -13,13 +13,14 @@ import {
   rawEvent,
 } from "./fixtures.ts";
 import { historyStepOf, orderHistoryConsumer } from "./order-history.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 
 let database: LocalDatabase;
 let pool: ReturnType<typeof openDb>;
 let db: Db;
 
 beforeAll(async () => {
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   pool = openDb(database);
   db = pool.db;
 });

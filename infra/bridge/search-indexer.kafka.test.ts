@@ -4,10 +4,16 @@ import { catalogOutbox, catalogSequences } from "../../schema/db/catalog-outbox.
 import { searchRestaurants } from "../../schema/db/search.ts";
 import { createCategory, createItem, createRestaurant } from "../../workers/catalog/menu.ts";
 import { type Db, openDb } from "../../workers/db.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import { deadLetter, SECRET, waitUntil } from "./fixtures.ts";
 import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
-import { ALWAYS_OPEN, DOWNTOWN, restaurantDoc, upserted } from "./search-fixtures.ts";
+import {
+  ALWAYS_OPEN,
+  DOWNTOWN,
+  restaurantDoc,
+  startTestDatabase,
+  upserted,
+} from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**
@@ -28,7 +34,7 @@ let bridge: Bridge;
 beforeAll(async () => {
   if (!brokers) return;
   kafka = await testKafka(brokers);
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   pool = openDb(database);
   db = pool.db;
   bridge = await startBridge({

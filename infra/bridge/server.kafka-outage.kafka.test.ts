@@ -7,7 +7,7 @@ import type { EventEnvelope } from "../../schema/events.ts";
 import { OutboxAck } from "../../schema/outbox.ts";
 import { type Db, openDb } from "../../workers/db.ts";
 import { type KafkaBroker, startKafka } from "../kafka/broker.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import type { BatchLog } from "./app.ts";
 import {
   batchBody,
@@ -18,6 +18,7 @@ import {
   waitUntil,
 } from "./fixtures.ts";
 import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**
@@ -45,7 +46,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "dizhtime-kafka-outage-"));
   broker = await startKafka({ dataDir });
   kafka = await testKafka(broker.brokers);
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   reader = openDb(database);
   db = reader.db;
   bridge = await startBridge({

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorBody } from "../../schema/errors.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import type { BatchLog } from "./app.ts";
 import { batchBody, deliveredOrder, SECRET, signedPost } from "./fixtures.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**
@@ -16,7 +17,7 @@ let bridge: Bridge;
 const batches: BatchLog[] = [];
 
 beforeAll(async () => {
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   bridge = await startBridge({
     port: 0,
     databaseUrl: database.databaseUrl,

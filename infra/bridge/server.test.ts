@@ -9,7 +9,7 @@ import {
   signBody,
 } from "../../schema/outbox.ts";
 import { type Db, openDb } from "../../workers/db.ts";
-import { type LocalDatabase, startDatabase } from "../local/database.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import type { BatchLog } from "./app.ts";
 import {
   batchBody,
@@ -21,6 +21,7 @@ import {
   SECRET,
   signedPost,
 } from "./fixtures.ts";
+import { startTestDatabase } from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 let database: LocalDatabase;
@@ -30,7 +31,7 @@ let bridge: Bridge;
 const batches: BatchLog[] = [];
 
 beforeAll(async () => {
-  database = await startDatabase({ databaseUrl: process.env.DATABASE_URL });
+  database = await startTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   reader = openDb(database);
   db = reader.db;
   bridge = await startBridge({
