@@ -8,8 +8,8 @@ import { searchKitchens } from "../../schema/db/search.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { type Db, openDb } from "../../workers/db.ts";
 import { zoneOf } from "../../workers/geo.ts";
-import { freePort } from "../kafka/broker.ts";
 import type { LocalDatabase } from "../local/database.ts";
+import { freePort } from "../local/processes.ts";
 import {
   atSeq,
   batchBody,

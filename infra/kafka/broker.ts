@@ -10,11 +10,11 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
+import { freePort } from "../local/processes.ts";
 
 /**
  * A real Apache Kafka on one machine, for tests, benchmarks and `npm start -- --kafka`: the broker
@@ -420,16 +420,4 @@ function readLog(file: string): string {
 /** The end of a long output, where the reason usually is. */
 function tail(text: string, lines = 30): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
-}
-
-/** A port free right now on loopback (another process could still take it before we bind). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { analyticsOrders } from "../../schema/db/analytics.ts";
@@ -8,19 +5,11 @@ import { orderHistory } from "../../schema/db/orders.ts";
 import { searchRestaurants } from "../../schema/db/search.ts";
 import { EventEnvelope } from "../../schema/events.ts";
 import type { Order } from "../../schema/orders.ts";
-import { alwaysOpenDish, Client, eventually, freePort } from "../../test/e2e/client.ts";
+import { alwaysOpenDish, Client, DEMO_LOGINS, eventually } from "../../test/e2e/client.ts";
 import { openDb } from "../../workers/db.ts";
 import { readTopic, type TestKafka, testKafka } from "../bridge/kafka-fixtures.ts";
-import {
-  ALWAYS_OPEN_SLUG,
-  DEMO_ADMIN,
-  DEMO_CUSTOMERS,
-  DEMO_PASSWORDS,
-  DEMO_RESTAURANTS,
-  DEMO_STAFF,
-} from "../demo/city.ts";
-import { seedDemoDatabase } from "../demo/seed.ts";
-import { type Stack, startStack } from "./stack.ts";
+import { ALWAYS_OPEN_SLUG, DEMO_RESTAURANTS } from "../demo/city.ts";
+import { type DemoStack, startDemoStack } from "./demo-stack.ts";
 
 /**
  * The local platform on the kafka project's Apache Kafka: real actors in workerd, whose outboxes
@@ -41,27 +30,15 @@ const APPLY_TIMEOUT_MS = 30_000;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 let kafka: TestKafka;
-let stack: Stack;
-let stateDir: string;
+let stack: DemoStack;
 let pool: ReturnType<typeof openDb>;
-const logs: string[] = [];
 
 beforeAll(async () => {
   if (!brokers) return;
   kafka = await testKafka(brokers);
-  stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-stack-kafka-"));
-  stack = await startStack({
-    stateDir,
-    workerPort: await freePort(),
-    bridgePort: await freePort(),
+  stack = await startDemoStack("stack-kafka", {
     kafkaBrokers: brokers,
     kafkaTopicPrefix: kafka.prefix,
-    prepare: async (database) => {
-      await seedDemoDatabase(database, { iterations: 1_000 });
-    },
-    log: (line) => logs.push(line),
-  }).catch((error: unknown) => {
-    throw new Error(`the stack did not start: ${String(error)}\n${logs.slice(-40).join("\n")}`);
   });
   expect(stack.kafkaBrokers).toBe(brokers);
   pool = openDb(stack.database);
@@ -71,7 +48,6 @@ afterAll(async () => {
   await pool?.close();
   await stack?.stop();
   await kafka?.close();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** The events on a topic of this stack, for one key, in log order, read back as envelopes. */
@@ -89,18 +65,9 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
     const admin = new Client(stack.workerUrl);
     try {
       // A demo customer, whose wallet the seed funded; the kitchen that is always open.
-      await customer.signIn("/api/auth/login", {
-        email: DEMO_CUSTOMERS[0]!.email,
-        password: DEMO_PASSWORDS.customer,
-      });
-      await staff.signIn("/api/auth/login", {
-        email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email,
-        password: DEMO_PASSWORDS.restaurant,
-      });
-      await admin.signIn("/api/auth/login", {
-        email: DEMO_ADMIN.email,
-        password: DEMO_PASSWORDS.admin,
-      });
+      await customer.signIn("/api/auth/login", DEMO_LOGINS.customer);
+      await staff.signIn("/api/auth/login", DEMO_LOGINS.kitchen);
+      await admin.signIn("/api/auth/login", DEMO_LOGINS.admin);
       const { restaurant, item } = await alwaysOpenDish(customer);
 
       const placed = await customer.call<Order>("/api/orders", {

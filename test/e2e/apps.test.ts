@@ -20,7 +20,7 @@ import {
   SCREENSHOTS,
   tabTo,
 } from "./browser.ts";
-import { Client } from "./client.ts";
+import { Client, DEMO_LOGINS } from "./client.ts";
 import { type NpmStart, npmStart } from "./npm-start.ts";
 
 /** `npm start` builds the apps, seeds, migrates and boots workerd; cold, on two cores. */
@@ -66,8 +66,12 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
 }
 
 /** Moves the keyboard focus to `target` with Tab alone, and checks the focus can be seen there. */
-async function keyboardTo(page: Page, target: Locator, backwards = false): Promise<void> {
-  await tabTo(page, target, { backwards });
+async function keyboardTo(
+  page: Page,
+  target: Locator,
+  { backwards = false, fromTop = false }: { backwards?: boolean; fromTop?: boolean } = {},
+): Promise<void> {
+  await tabTo(page, target, { backwards, fromTop });
   expect(await focusIsVisible(page)).toBe(true);
 }
 
@@ -216,7 +220,9 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await courier.keyboard.press("Space");
       expect(await phoneGps.getAttribute("aria-pressed")).toBe("true");
       // Going online comes first on the page: back up to it.
-      await keyboardTo(courier, courier.getByRole("button", { name: "Go online" }), true);
+      await keyboardTo(courier, courier.getByRole("button", { name: "Go online" }), {
+        backwards: true,
+      });
       await courier.keyboard.press("Enter");
       await courier
         .getByRole("heading", { name: "You're online" })
@@ -329,10 +335,7 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
         .waitFor({ timeout: LIVE_TIMEOUT_MS });
       await markLoaded(customer);
       const staffView = new Client(baseUrl);
-      await staffView.signIn("/api/auth/login", {
-        email: DEMO_ADMIN.email,
-        password: DEMO_PASSWORDS.admin,
-      });
+      await staffView.signIn("/api/auth/login", DEMO_LOGINS.admin);
       const order = (await staffView.call<Order>(`/api/orders/${orderId}`)).body;
       expect(order.deliveryAddress).toMatchObject({ ...home, text: "Flat 2, 1601 Guadalupe St" });
 
@@ -444,7 +447,9 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await expectAccessible(customer, "customer delivered, with the rating");
 
       // The admin finds the order (the menu by keyboard), reads its timeline, refunds a dollar.
-      await keyboardTo(admin, admin.getByRole("link", { name: "Orders", exact: true }));
+      await keyboardTo(admin, admin.getByRole("link", { name: "Orders", exact: true }), {
+        fromTop: true,
+      });
       await admin.keyboard.press("Enter");
       await admin.getByLabel("Order id").fill(orderId);
       await admin.getByLabel("Order id").press("Enter");

@@ -79,13 +79,33 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
  * times: proof that a person without a mouse reaches it, in the page's own tab order. Answers the presses it took;
  * throws when it was never reached.
  */
+type HTMLElementLike = {
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  focus(): void;
+};
+
 export async function tabTo(
   page: Page,
   target: Locator,
-  { backwards = false, pressesMax = 60 }: { backwards?: boolean; pressesMax?: number } = {},
+  {
+    backwards = false,
+    pressesMax = 60,
+    fromTop = false,
+  }: { backwards?: boolean; pressesMax?: number; fromTop?: boolean } = {},
 ): Promise<number> {
   const handle = await target.elementHandle();
   if (!handle) throw new Error("tabTo: the target is not on the page");
+  if (fromTop) {
+    // Where a person arriving at the page starts: Tab goes on from wherever focus last was, and
+    // a live page (the city map's markers and rows) can hold more stops than a walk should take.
+    await page.evaluate(() => {
+      const body = (globalThis as unknown as { document: { body: HTMLElementLike } }).document.body;
+      body.setAttribute("tabindex", "-1");
+      body.focus();
+      body.removeAttribute("tabindex");
+    });
+  }
   for (let presses = 1; presses <= pressesMax; presses++) {
     await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
     const focused = await handle.evaluate(

@@ -1,21 +1,16 @@
-import { createServer } from "node:net";
 import ReconnectingWebSocket from "partysocket/ws";
-import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
+import {
+  ALWAYS_OPEN_SLUG,
+  DEMO_ADMIN,
+  DEMO_CUSTOMERS,
+  DEMO_PASSWORDS,
+  DEMO_STAFF,
+} from "../../infra/demo/city.ts";
 import type { Session, SocketTicket } from "../../schema/auth.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import { SocketInbox } from "../socket-inbox.ts";
 
-/** A free loopback port, so test stacks never collide with each other or with `npm start`. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from "../../infra/local/processes.ts";
 
 export type Reply<T> = { status: number; body: T };
 
@@ -136,3 +131,13 @@ export async function alwaysOpenDish(client: Client) {
     .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
   return { restaurant, item, nearby: nearby.body.restaurants };
 }
+
+/** Sign-ins to the demo city the tests use: its first customer, the always-open kitchen, the admin. */
+export const DEMO_LOGINS = {
+  customer: { email: DEMO_CUSTOMERS[0]!.email, password: DEMO_PASSWORDS.customer },
+  kitchen: {
+    email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email,
+    password: DEMO_PASSWORDS.restaurant,
+  },
+  admin: { email: DEMO_ADMIN.email, password: DEMO_PASSWORDS.admin },
+} as const;

@@ -25,6 +25,11 @@ export async function npmStart(flags: string[], startTimeoutMs: number): Promise
   const stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-e2e-"));
   const [port, bridgePort] = [await freePort(), await freePort()];
   const output: string[] = [];
+  // The embedded defaults, as a newcomer runs it: never the test run's own PostgreSQL, which the
+  // edge pass fills with restaurants of its own at the same downtown spot.
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.KAFKA_BROKERS;
   const child: ChildProcess = spawn(
     "npm",
     [
@@ -35,6 +40,7 @@ export async function npmStart(flags: string[], startTimeoutMs: number): Promise
     ],
     {
       cwd: path.resolve(import.meta.dirname, "../.."),
+      env,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so stopping it reaches workerd, the bridge and the sim too.
       detached: true,

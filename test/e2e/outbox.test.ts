@@ -1,36 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALWAYS_OPEN_SLUG, DEMO_ADMIN, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
-import { seedDemoDatabase } from "../../infra/demo/seed.ts";
-import { type Stack, startStack } from "../../infra/local/stack.ts";
+import { type DemoStack, startDemoStack } from "../../infra/local/demo-stack.ts";
 import { deadLetters, orderHistory } from "../../schema/db/index.ts";
 import type { Order } from "../../schema/orders.ts";
 import { openDb } from "../../workers/db.ts";
-import { alwaysOpenDish, Client, eventually, freePort } from "./client.ts";
+import { alwaysOpenDish, Client, DEMO_LOGINS, eventually } from "./client.ts";
 
-let stack: Stack;
-let stateDir: string;
-const logs: string[] = [];
+let stack: DemoStack;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-outbox-"));
-  stack = await startStack({
-    stateDir,
-    workerPort: await freePort(),
-    bridgePort: await freePort(),
-    prepare: async (database) => {
-      await seedDemoDatabase(database, { iterations: 1_000 });
-    },
-    log: (line) => logs.push(line),
-  });
+  stack = await startDemoStack("outbox");
 });
 
 afterAll(async () => {
   await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 async function historyOf(orderId: string) {
@@ -54,14 +37,8 @@ describe("the outbox when the bridge is down", () => {
       name: "Olive Outbox",
     });
     await customer.topUp(20_000);
-    await staff.signIn("/api/auth/login", {
-      email: DEMO_STAFF.find((s) => s.restaurantSlug === ALWAYS_OPEN_SLUG)!.email,
-      password: DEMO_PASSWORDS.restaurant,
-    });
-    await admin.signIn("/api/auth/login", {
-      email: DEMO_ADMIN.email,
-      password: DEMO_PASSWORDS.admin,
-    });
+    await staff.signIn("/api/auth/login", DEMO_LOGINS.kitchen);
+    await admin.signIn("/api/auth/login", DEMO_LOGINS.admin);
 
     const { restaurant, item } = await alwaysOpenDish(customer);
     const place = async (key: string) =>

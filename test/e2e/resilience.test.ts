@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -11,13 +10,12 @@ import {
   DEMO_PASSWORDS,
   DEMO_STAFF,
 } from "../../infra/demo/city.ts";
-import { seedDemoDatabase } from "../../infra/demo/seed.ts";
-import { type Stack, startStack } from "../../infra/local/stack.ts";
+import { type DemoStack, startDemoStack } from "../../infra/local/demo-stack.ts";
 import type { Session } from "../../schema/auth.ts";
 import type { DriverState } from "../../schema/dispatch.ts";
 import type { Order } from "../../schema/orders.ts";
 import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
-import { alwaysOpenDish, Client, freePort } from "./client.ts";
+import { alwaysOpenDish, Client } from "./client.ts";
 
 /**
  * Issue 6's resilience acceptance, in a browser: the local stack restarts in the middle of an
@@ -35,10 +33,8 @@ const LIVE_TIMEOUT_MS = 20_000;
 const RECONNECT_TIMEOUT_MS = 60_000;
 const root = path.resolve(import.meta.dirname, "../..");
 
-let stack: Stack;
-let stateDir: string;
+let stack: DemoStack;
 let browser: Browser;
-const logs: string[] = [];
 
 /** Marks the page, so a later check proves it was never reloaded or navigated away from. */
 async function markLoaded(page: Page): Promise<void> {
@@ -86,23 +82,13 @@ describe.skipIf(browserMissing)("the apps across a restart of the local stack", 
     mkdirSync(SCREENSHOTS, { recursive: true });
     // The Worker serves the apps from dist/apps: build them as `npm start` does.
     await promisify(execFile)(process.execPath, [path.join(root, "apps/build.ts")], { cwd: root });
-    stateDir = mkdtempSync(path.join(tmpdir(), "dizhtime-resilience-"));
-    stack = await startStack({
-      stateDir,
-      workerPort: await freePort(),
-      bridgePort: await freePort(),
-      prepare: async (database) => {
-        await seedDemoDatabase(database, { iterations: 1_000 });
-      },
-      log: (line) => logs.push(line),
-    });
+    stack = await startDemoStack("resilience");
     browser = await launchChromium();
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
   it("shows reconnecting while the stack is down, then the order's new state, without a reload", async () => {
