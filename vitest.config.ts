@@ -2,8 +2,16 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { TEST_SECRETS } from "./test/setup/edge.ts";
 
-/** Tests under workers/ that need Node (PGlite, several real connections): the node project's. */
-const NODE_ONLY = ["workers/ledger/**/*.test.ts", "workers/payments/**/*.test.ts"];
+/**
+ * The shared homes whose code runs in workerd (the Worker and the actors import them): their
+ * pure tests run inside workerd too.
+ */
+const EDGE_HOMES = ["accounts", "catalog", "dispatch", "domain", "runtime"];
+/**
+ * Homes whose tests need Node (PGlite, several real connections, the bridge's consumers): the
+ * node project's.
+ */
+const NODE_HOMES = ["ledger", "read-models"];
 
 /**
  * The whole suite, one `npm test`:
@@ -38,7 +46,7 @@ function edgeProject(
     test: {
       name,
       include,
-      exclude: [...configDefaults.exclude, ...NODE_ONLY],
+      exclude: [...configDefaults.exclude],
       globalSetup: [setup],
       testTimeout: 30_000,
       hookTimeout: 60_000,
@@ -58,6 +66,7 @@ export default defineConfig({
         "durable-objects/**/*.test.ts",
         "schema/**/*.test.ts",
         "workers/**/*.test.ts",
+        ...EDGE_HOMES.map((home) => `${home}/**/*.test.ts`),
       ]),
       ...(postgres
         ? [
@@ -75,7 +84,9 @@ export default defineConfig({
             "k8s/**/*.test.ts",
             "apps/**/*.test.ts",
             "sim/**/*.test.ts",
-            ...NODE_ONLY,
+            "test/*.test.ts",
+            "test/ledger/**/*.test.ts",
+            ...NODE_HOMES.map((home) => `${home}/**/*.test.ts`),
           ],
           exclude: ["**/*.kafka.test.ts", "**/node_modules/**"],
           testTimeout: 30_000,
@@ -86,7 +97,7 @@ export default defineConfig({
         test: {
           name: "kafka",
           environment: "node",
-          include: ["infra/**/*.kafka.test.ts"],
+          include: ["infra/**/*.kafka.test.ts", "read-models/**/*.kafka.test.ts"],
           globalSetup: ["./test/setup/kafka.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

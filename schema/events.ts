@@ -131,7 +131,7 @@ export type RestaurantDocument = z.infer<typeof RestaurantDocument>;
 export const RestaurantEventData = z.discriminatedUnion("type", [
   // From the catalog's Postgres outbox (catalog_outbox), numbered by its own per-restaurant
   // sequence: the RestaurantActor numbers its kitchen events separately, so a consumer keeps one
-  // last seq per producer (see infra/bridge/search-indexer.ts).
+  // last seq per producer (see read-models/search-indexer.ts).
   z.object({ type: z.literal("RestaurantUpserted"), data: RestaurantDocument }),
   z.object({
     type: z.literal("RestaurantPaused"),

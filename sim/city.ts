@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type ReconnectingWebSocket from "partysocket/ws";
+import { pick, poissonGapMs, type Random, seeded } from "../domain/random.ts";
 import {
   DEMO_CITY,
   DEMO_CUSTOMERS,
   DEMO_DRIVERS,
   DEMO_PASSWORDS,
   DEMO_STAFF,
+  PEOPLE_LEFT_FOR_HUMANS,
 } from "../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../schema/catalog.ts";
 import { DriverServerMessage, type Job, type Offer } from "../schema/dispatch.ts";
@@ -13,7 +15,7 @@ import type { Wallet } from "../schema/ledger.ts";
 import type { Order, OrderView } from "../schema/orders.ts";
 import { RestaurantServerMessage, type Ticket } from "../schema/sockets.ts";
 import { Account } from "./api.ts";
-import { PEOPLE_LEFT_FOR_HUMANS, type SimConfig } from "./config.ts";
+import type { SimConfig } from "./config.ts";
 import {
   answerOffer,
   type Courier,
@@ -28,7 +30,6 @@ import {
 } from "./courier.ts";
 import { pickCart, pickRestaurant, tipCents } from "./customer.ts";
 import { answerTicket } from "./kitchen.ts";
-import { pick, poissonGapMs, type Random, seeded } from "./random.ts";
 
 /** One JSON line per notable event: `{ at, event, ...fields }`. */
 export type Log = (event: string, fields?: Record<string, unknown>) => void;

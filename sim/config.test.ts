@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSimArgs, SIM_DRIVERS_MAX } from "./config.ts";
+import { SIM_DRIVERS_MAX } from "../infra/demo/city.ts";
+import { parseSimArgs } from "./config.ts";
 
 describe("the simulator's command line", () => {
   it("defaults to 12 couriers and an order about every 20 s against the local stack", () => {

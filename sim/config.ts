@@ -1,16 +1,10 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { SIM_DRIVERS_MAX } from "../infra/demo/city.ts";
 import { type CourierPolicy, defaultCourierPolicy } from "./courier.ts";
 import { type CustomerPolicy, defaultCustomerPolicy } from "./customer.ts";
 import { defaultKitchenPolicy, type KitchenPolicy } from "./kitchen.ts";
 
-/**
- * The demo couriers the sim may drive: every demo driver but the first two, which `npm start`
- * prints and leaves to a person trying the courier app. Likewise for customers.
- */
-export const PEOPLE_LEFT_FOR_HUMANS = 2;
-/** The most couriers the sim runs: the demo city has 14 drivers, two kept for people. */
-export const SIM_DRIVERS_MAX = 12;
 /** Orders a minute at most: a demo, not a load test (bench/ is for that). */
 export const SIM_RATE_MAX = 60;
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { distanceM } from "../domain/geo.ts";
+import { seeded } from "../domain/random.ts";
 import type { GpsFix, Job, Offer } from "../schema/dispatch.ts";
 import {
   answerOffer,
@@ -13,8 +15,7 @@ import {
   startShift,
   wander,
 } from "./courier.ts";
-import { distanceM, shiftM } from "./geo.ts";
-import { seeded } from "./random.ts";
+import { shiftM } from "./geo.ts";
 
 const downtown = { lat: 30.2672, lng: -97.7431 };
 const diner = shiftM(downtown, 900, 700);

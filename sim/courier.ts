@@ -1,7 +1,8 @@
+import { distanceM } from "../domain/geo.ts";
+import { between, chance, normal, type Random } from "../domain/random.ts";
 import type { GpsFix, Job, Offer } from "../schema/dispatch.ts";
 import type { LatLng } from "../schema/geo.ts";
-import { advanceAlong, distanceM, headingDeg, planRoute, pointNear, shiftM } from "./geo.ts";
-import { between, chance, normal, type Random } from "./random.ts";
+import { advanceAlong, headingDeg, planRoute, pointNear, shiftM } from "./geo.ts";
 
 /**
  * A simulated courier, pure: where they are, where they are going and how fast. The shell moves it

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { seeded } from "../domain/random.ts";
 import type { MenuCategory, MenuItem, ModifierGroup } from "../schema/catalog.ts";
 import { pickCart, pickRestaurant, defaultCustomerPolicy as policy } from "./customer.ts";
 import { shiftM } from "./geo.ts";
-import { seeded } from "./random.ts";
 
 const home = { lat: 30.2752, lng: -97.7404 };
 let ids = 0;

@@ -1,8 +1,8 @@
+import { distanceM } from "../domain/geo.ts";
+import { chance, intBetween, type Random, sample } from "../domain/random.ts";
 import type { MenuCategory, MenuItem, RestaurantSummary } from "../schema/catalog.ts";
 import type { LatLng } from "../schema/geo.ts";
 import type { CartLine } from "../schema/orders.ts";
-import { distanceM } from "./geo.ts";
-import { chance, intBetween, type Random, sample } from "./random.ts";
 
 export type CustomerPolicy = {
   /** Customers order from somewhere they could walk to in a pinch: delivery stays short. */

@@ -1,19 +1,17 @@
+import { distanceM, EARTH_RADIUS_M } from "../domain/geo.ts";
+import { between, chance, type Random } from "../domain/random.ts";
 import type { LatLng } from "../schema/geo.ts";
-import { between, chance, type Random } from "./random.ts";
-
-/** Metres in a degree of latitude; a degree of longitude is this times cos(latitude). */
-const METRES_PER_DEGREE = 111_320;
 
 /**
- * Local flat-earth metres: exact enough over a city (errors well under a metre across 20 km),
- * and cheap, which matters for a sim moving a fleet every couple of seconds.
+ * Metres in a degree of latitude on the sphere `distanceM` measures, so a shift and the distance
+ * it covers agree; a degree of longitude is this times cos(latitude).
  */
-export function distanceM(a: LatLng, b: LatLng): number {
-  const { east, north } = offsetM(a, b);
-  return Math.hypot(east, north);
-}
+const METRES_PER_DEGREE = (EARTH_RADIUS_M * Math.PI) / 180;
 
-/** How far `to` lies east and north of `from`, in metres. */
+/**
+ * How far `to` lies east and north of `from`, in metres, on a local flat earth: exact enough over
+ * a city (errors well under a metre across 20 km) for moving a courier along a street grid.
+ */
 export function offsetM(from: LatLng, to: LatLng): { east: number; north: number } {
   const cos = Math.cos((from.lat * Math.PI) / 180);
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { seeded } from "../domain/random.ts";
 import { answerTicket, defaultKitchenPolicy as policy } from "./kitchen.ts";
-import { seeded } from "./random.ts";
 
 describe("a simulated kitchen answering tickets", () => {
   it("accepts with 1-3 prep minutes and cooks for about that long", () => {

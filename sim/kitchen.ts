@@ -1,4 +1,4 @@
-import { between, chance, intBetween, pick, type Random } from "./random.ts";
+import { between, chance, intBetween, pick, type Random } from "../domain/random.ts";
 
 export type KitchenPolicy = {
   /** Minutes announced when accepting: short, so the demo city turns over quickly. */

@@ -1,15 +1,15 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { hashPassword } from "../accounts/password.ts";
+import { createCategory, createItem, createRestaurant } from "../catalog/menu.ts";
+import { accountId, platform, pointsOf, walletOf } from "../ledger/chart.ts";
+import { createTransfers, ensureAccounts } from "../ledger/engine.ts";
+import { openDb } from "../runtime/db.ts";
 import type { Session } from "../schema/auth.ts";
 import type { OpeningWindow } from "../schema/catalog.ts";
 import { users } from "../schema/db/index.ts";
 import type { TransferInput } from "../schema/ledger.ts";
 import type { PlaceOrderBody } from "../schema/orders.ts";
-import { hashPassword } from "../workers/auth/password.ts";
-import { createCategory, createItem, createRestaurant } from "../workers/catalog/menu.ts";
-import { openDb } from "../workers/db.ts";
-import { accountId, platform, pointsOf, walletOf } from "../workers/ledger/chart.ts";
-import { createTransfers, ensureAccounts } from "../workers/ledger/ledger.ts";
 
 /**
  * Builders for tests that run inside workerd against the real gateway (through `exports.default`,

@@ -1,6 +1,6 @@
+import type { EdgeConfig } from "../runtime/config.ts";
+import type { Db } from "../runtime/db.ts";
 import type { Principal } from "../schema/auth.ts";
-import type { EdgeConfig } from "./config.ts";
-import type { Db } from "./db.ts";
 
 /** What every route can reach on its context: bindings, configuration and per-request state. */
 export type AppEnv = {

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { openAPIRouteHandler } from "hono-openapi";
+import { readConfig } from "../runtime/config.ts";
+import { type Db, openDb } from "../runtime/db.ts";
+import { CodedError } from "../runtime/errors.ts";
+import { traceparentFrom } from "../runtime/trace.ts";
 import type { AppEnv } from "./app-env.ts";
-import { readConfig } from "./config.ts";
-import { type Db, openDb } from "./db.ts";
-import { ApiError, errorBody, onError } from "./errors.ts";
+import { errorBody, onError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -16,7 +18,6 @@ import { paymentRoutes } from "./routes/payments.ts";
 import { restaurantRoutes } from "./routes/restaurants.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { walletRoutes } from "./routes/wallet.ts";
-import { traceparentFrom } from "./trace.ts";
 
 /** The largest request body any route takes; the biggest is a full menu item with its groups. */
 export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
@@ -58,7 +59,7 @@ app.use(
   bodyLimit({
     maxSize: REQUEST_BODY_BYTES_MAX,
     onError: () => {
-      throw new ApiError(
+      throw new CodedError(
         "request.too_large",
         `request bodies are limited to ${REQUEST_BODY_BYTES_MAX} bytes`,
       );
@@ -72,7 +73,7 @@ app.use("/api/*", async (c, next) => {
   if (hasBody || c.req.header("transfer-encoding")) {
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (type !== "application/json") {
-      throw new ApiError(
+      throw new CodedError(
         "request.unsupported_media_type",
         "send request bodies as application/json",
       );

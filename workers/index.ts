@@ -1,8 +1,8 @@
+import { sweepExpiredHolds } from "../ledger/sweeper.ts";
+import { readConfig } from "../runtime/config.ts";
+import { openDb } from "../runtime/db.ts";
 import { app } from "./app.ts";
 import { appShellPath } from "./assets.ts";
-import { readConfig } from "./config.ts";
-import { openDb } from "./db.ts";
-import { sweepExpiredHolds } from "./ledger/sweeper.ts";
 
 export { DriverActor } from "../durable-objects/driver/actor.ts";
 export { OrderActor } from "../durable-objects/order/actor.ts";

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { BucketPolicy } from "../durable-objects/rate-limiter/bucket.ts";
+import { CodedError } from "../runtime/errors.ts";
 import type { AppEnv } from "./app-env.ts";
-import { ApiError } from "./errors.ts";
 
 /**
  * Limits, each with its reason. Login is limited per address (credential stuffing from one host)
@@ -28,7 +28,7 @@ export async function rateLimit(
   const verdict = await c.env.RateLimiter.getByName(key).take(policy);
   if (!verdict.allowed) {
     const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-    throw new ApiError(
+    throw new CodedError(
       "rate_limited",
       `too many requests; try again in ${seconds} s`,
       { retryAfterSeconds: seconds },

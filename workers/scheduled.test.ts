@@ -1,11 +1,11 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { accountId, platform, walletOf } from "../ledger/chart.ts";
+import { createTransfers, ensureAccounts, lookupTransfers } from "../ledger/engine.ts";
 import type { Wallet } from "../schema/ledger.ts";
 import { api, database, fundedCustomer } from "../test/edge-fixtures.ts";
 import worker from "./index.ts";
-import { accountId, platform, walletOf } from "./ledger/chart.ts";
-import { createTransfers, ensureAccounts, lookupTransfers } from "./ledger/ledger.ts";
 
 /** A hold on the customer's wallet, as an order's would be, with a short timeout. */
 async function hold(customerId: string, cents: number, timeoutMs: number, atMs: number) {

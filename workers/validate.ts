@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { ValidationTargets } from "hono";
 import { validator } from "hono-openapi";
-import { ApiError } from "./errors.ts";
+import { CodedError } from "../runtime/errors.ts";
 
 /**
  * Validators for each part of a request. They parse with the zod schemas from schema/ (which also
@@ -13,7 +13,7 @@ function validated<Target extends keyof ValidationTargets, Schema extends Standa
 ) {
   return validator(target, schema, (result) => {
     if (!result.success) {
-      throw new ApiError(
+      throw new CodedError(
         "request.invalid",
         `the ${target === "json" ? "body" : target} is not valid`,
         {

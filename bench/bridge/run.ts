@@ -7,16 +7,16 @@ import { parseArgs } from "node:util";
 import { and, eq, inArray } from "drizzle-orm";
 import { Kafka, logLevel, type Message, Partitioners } from "kafkajs";
 import { z } from "zod";
-import { batchBody, deliveredOrder, SECRET } from "../../infra/bridge/fixtures.ts";
 import { messageOf } from "../../infra/bridge/kafka-bus.ts";
 import { fetchKafka, kafkaVersion, startKafka } from "../../infra/kafka/broker.ts";
 import { ensureTopics } from "../../infra/kafka/topics.ts";
 import { startDatabase } from "../../infra/local/database.ts";
 import { freePort, spawnLogged, stopProcess, waitFor } from "../../infra/local/processes.ts";
+import { openDb } from "../../runtime/db.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { SIGNATURE_HEADER, signBody } from "../../schema/outbox.ts";
-import { openDb } from "../../workers/db.ts";
+import { batchBody, deliveredOrder, SECRET } from "../../test/bridge/fixtures.ts";
 import { fmt, summarize, table } from "../stats.ts";
 
 /**

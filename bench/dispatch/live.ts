@@ -5,10 +5,15 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
+import { hashPassword } from "../../accounts/password.ts";
+import { issueAccessToken } from "../../accounts/tokens.ts";
+import { distanceM } from "../../domain/geo.ts";
+import { seeded } from "../../domain/random.ts";
 import { ALWAYS_OPEN_SLUG, DEMO_CITY } from "../../infra/demo/city.ts";
 import { isAroundTheClock, seedDemoDatabase } from "../../infra/demo/seed.ts";
-import { startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
+import { freePort, startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
+import { openDb } from "../../runtime/db.ts";
 import type { LiveTarget, SocketTicket } from "../../schema/auth.ts";
 import type { RestaurantWithMenu } from "../../schema/catalog.ts";
 import { restaurants, users } from "../../schema/db/index.ts";
@@ -17,11 +22,6 @@ import type { LatLng } from "../../schema/geo.ts";
 import type { SimulatorConfirmation, TopUp } from "../../schema/ledger.ts";
 import type { Order } from "../../schema/orders.ts";
 import type { OrderServerMessage } from "../../schema/sockets.ts";
-import { freePort } from "../../test/e2e/client.ts";
-import { hashPassword } from "../../workers/auth/password.ts";
-import { issueAccessToken } from "../../workers/auth/tokens.ts";
-import { openDb } from "../../workers/db.ts";
-import { distanceM } from "../../workers/geo.ts";
 import { fmt, summarize, table } from "../stats.ts";
 
 /**
@@ -125,7 +125,7 @@ const log = (line: string) => {
   // socket (close 1006, counted as "driver sockets closed mid-run"): pass on what it says about it.
   if (/error|reload/i.test(line)) process.stderr.write(`${line}\n`);
 };
-const rand = random(Number(values.seed));
+const rand = seeded(Number(values.seed)).next;
 
 type Kitchen = { id: string; itemId: string; location: LatLng; staffToken: string };
 
@@ -940,18 +940,6 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 
 function positionKey(p: LatLng): string {
   return `${p.lat}:${p.lng}`;
-}
-
-/** mulberry32: a small seeded generator, so every run walks the same streets. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** `metres` from `from` on `headingRad` (clockwise from north); flat-earth, fine at city scale. */

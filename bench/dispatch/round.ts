@@ -1,13 +1,10 @@
 import { parseArgs } from "node:util";
-import { FleetIndex } from "../../durable-objects/zone/fleet-index.ts";
-import { planRound } from "../../durable-objects/zone/policy/round.ts";
-import type {
-  Assignment,
-  Courier,
-  OrderToDispatch,
-} from "../../durable-objects/zone/policy/types.ts";
+import { FleetIndex } from "../../dispatch/fleet-index.ts";
+import { planRound } from "../../dispatch/round.ts";
+import type { Assignment, Courier, OrderToDispatch } from "../../dispatch/types.ts";
+import { travelMs } from "../../domain/geo.ts";
+import { seeded } from "../../domain/random.ts";
 import type { LatLng } from "../../schema/geo.ts";
-import { travelMs } from "../../workers/geo.ts";
 import { fmt, summarize, table } from "../stats.ts";
 
 /**
@@ -49,18 +46,6 @@ const DELIVERY_RADIUS_M = 4_000;
 const SEARCH_RADIUS_M = 10_000;
 const NOW_MS = Date.UTC(2025, 0, 1, 18, 0, 0);
 const MINUTE = 60_000;
-
-/** mulberry32: a small seeded generator, so every run draws the same city. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A point uniformly within `radiusM` of `centre` (flat-earth offsets; fine at city scale). */
 function pointNear(rand: () => number, centre: LatLng, radiusM: number): LatLng {
@@ -122,7 +107,7 @@ console.log(
 const rows: string[][] = [];
 const searchRows: string[][] = [];
 for (const drivers of FLEETS) {
-  const { orders, couriers } = city(random(Number(values.seed) + drivers), drivers);
+  const { orders, couriers } = city(seeded(Number(values.seed) + drivers).next, drivers);
   const byId = new Map(couriers.map((c) => [c.id, c]));
   const buildStarted = performance.now();
   const index = new FleetIndex();

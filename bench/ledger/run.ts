@@ -7,10 +7,10 @@ import { Worker } from "node:worker_threads";
 import { neonConfig } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { migrateDatabase } from "../../infra/db/migrate.ts";
+import { payableOf, platform, walletOf } from "../../ledger/chart.ts";
+import { createTransfers, ensureAccounts, ledgerInvariants } from "../../ledger/engine.ts";
+import { type Db, openDb } from "../../runtime/db.ts";
 import type { TransferInput } from "../../schema/ledger.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import { payableOf, platform, walletOf } from "../../workers/ledger/chart.ts";
-import { createTransfers, ensureAccounts, ledgerInvariants } from "../../workers/ledger/ledger.ts";
 import { fmt, summarize, table } from "../stats.ts";
 
 /**

@@ -5,19 +5,18 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
+import { hashPassword } from "../../accounts/password.ts";
+import { issueAccessToken } from "../../accounts/tokens.ts";
 import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
 import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { fundDemoWallets } from "../../infra/demo/wallets.ts";
-import { startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
+import { freePort, startWranglerDev, stopProcess } from "../../infra/local/processes.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
+import { openDb } from "../../runtime/db.ts";
 import type { RestaurantWithMenu } from "../../schema/catalog.ts";
 import { restaurants, users } from "../../schema/db/index.ts";
 import type { Order } from "../../schema/orders.ts";
 import type { RestaurantServerMessage } from "../../schema/sockets.ts";
-import { freePort } from "../../test/e2e/client.ts";
-import { hashPassword } from "../../workers/auth/password.ts";
-import { issueAccessToken } from "../../workers/auth/tokens.ts";
-import { openDb } from "../../workers/db.ts";
 import { fmt, summarize, table } from "../stats.ts";
 
 /**

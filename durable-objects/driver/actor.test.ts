@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { zoneOf } from "../../domain/cells.ts";
 import type { Principal } from "../../schema/auth.ts";
 import type { DriverServerMessage, Offer } from "../../schema/dispatch.ts";
 import { placement } from "../../test/builders.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
-import { zoneOf } from "../../workers/geo.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
 
 /**

@@ -1,4 +1,7 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import { cellOf, zoneOf } from "../../domain/cells.ts";
+import { readConfig } from "../../runtime/config.ts";
+import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import {
   DriverClientMessage,
@@ -12,9 +15,6 @@ import {
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { Position } from "../../schema/geo.ts";
 import type { Order } from "../../schema/orders.ts";
-import { readConfig } from "../../workers/config.ts";
-import { cellOf, zoneOf } from "../../workers/geo.ts";
-import { traceparentFrom } from "../../workers/trace.ts";
 import type { DriverStep } from "../order/actor.ts";
 import { jobOf } from "../order/views.ts";
 import { ActorOutbox, OUTBOX_TIMER, type Recordable } from "../outbox/outbox.ts";

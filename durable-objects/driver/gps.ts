@@ -1,5 +1,5 @@
+import { distanceM } from "../../domain/geo.ts";
 import type { GpsFix } from "../../schema/dispatch.ts";
-import { distanceM } from "../../workers/geo.ts";
 
 /**
  * Judging GPS fixes, pure. A phone's fixes are noisy and occasionally absurd (a jump across town

@@ -1,4 +1,18 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import { zoneOf } from "../../domain/cells.ts";
+import { trackingEtas } from "../../domain/eta.ts";
+import { distanceM } from "../../domain/geo.ts";
+import {
+  holdIdsOf,
+  holdStep,
+  refundStep,
+  releaseStep,
+  type Step,
+  settleStep,
+} from "../../ledger/order-money.ts";
+import { readConfig } from "../../runtime/config.ts";
+import { openDb } from "../../runtime/db.ts";
+import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { Position } from "../../schema/geo.ts";
@@ -14,10 +28,6 @@ import {
   Tracking,
 } from "../../schema/orders.ts";
 import { OrderClientMessage, type OrderServerMessage } from "../../schema/sockets.ts";
-import { readConfig } from "../../workers/config.ts";
-import { openDb } from "../../workers/db.ts";
-import { distanceM, zoneOf } from "../../workers/geo.ts";
-import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
 import { ticketOf } from "../restaurant/board.ts";
@@ -25,9 +35,7 @@ import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
 import { DELIVERY_CODE_ATTEMPTS_MAX, deliveryCodeFor, hashDeliveryCode } from "./delivery-code.ts";
-import { trackingEtas } from "./eta.ts";
 import { canView, decide, place, TERMINAL } from "./machine.ts";
-import { holdIdsOf, holdStep, refundStep, releaseStep, type Step, settleStep } from "./money.ts";
 import { OrderSaga, SAGA_MIGRATION, SAGA_TIMER } from "./saga.ts";
 import { dispatchRequestOf, jobOf } from "./views.ts";
 

@@ -1,11 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Principal } from "../../schema/auth.ts";
-import type { OrderView, Pricing } from "../../schema/orders.ts";
-import { placement, principals } from "../../test/builders.ts";
-import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
-import { TEST_SECRETS } from "../../test/setup/edge.ts";
 import {
   type AccountRef,
   accountId,
@@ -14,13 +9,18 @@ import {
   platform,
   pointsOf,
   walletOf,
-} from "../../workers/ledger/chart.ts";
+} from "../../ledger/chart.ts";
 import {
   createTransfers,
   ensureAccounts,
   lookupAccounts,
   transfersOfOrder,
-} from "../../workers/ledger/ledger.ts";
+} from "../../ledger/engine.ts";
+import type { Principal } from "../../schema/auth.ts";
+import type { OrderView, Pricing } from "../../schema/orders.ts";
+import { placement, principals } from "../../test/builders.ts";
+import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
+import { TEST_SECRETS } from "../../test/setup/edge.ts";
 import type { OrderActor } from "./actor.ts";
 import { deliveryCodeFor } from "./delivery-code.ts";
 import { HOLD_INTENT_MS } from "./saga.ts";
@@ -454,7 +454,7 @@ describe("the order's money", () => {
       const inner = actor as unknown as {
         hold(step: unknown, money: unknown, now: number): Promise<unknown>;
       };
-      const { holdStep } = await import("./money.ts");
+      const { holdStep } = await import("../../ledger/order-money.ts");
       await inner.hold(
         holdStep({ id: request.orderId, customerId: p.customer, pricing: request.pricing }, 1),
         { id: request.orderId, customerId: p.customer, pricing: request.pricing },

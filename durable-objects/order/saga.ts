@@ -1,7 +1,4 @@
-import type { TransferOutcome } from "../../schema/ledger.ts";
-import type { Order, OrderPayment } from "../../schema/orders.ts";
-import { createTransfers, type Executor, ensureAccounts } from "../../workers/ledger/ledger.ts";
-import type { Timers } from "../timers.ts";
+import { createTransfers, type Executor, ensureAccounts } from "../../ledger/engine.ts";
 import {
   type MoneyPolicy,
   releaseStep,
@@ -9,7 +6,10 @@ import {
   splitOf,
   type Verdict,
   verdictOf,
-} from "./money.ts";
+} from "../../ledger/order-money.ts";
+import type { TransferOutcome } from "../../schema/ledger.ts";
+import type { Order, OrderPayment } from "../../schema/orders.ts";
+import type { Timers } from "../timers.ts";
 
 /**
  * The order's money saga, the OrderActor's memory of it: every step it decided (hold, settle,

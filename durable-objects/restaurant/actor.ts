@@ -1,4 +1,6 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import { readConfig } from "../../runtime/config.ts";
+import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { OrderCommand } from "../../schema/orders.ts";
@@ -8,8 +10,6 @@ import {
   type RestaurantServerMessage,
   Ticket,
 } from "../../schema/sockets.ts";
-import { readConfig } from "../../workers/config.ts";
-import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";

@@ -2,6 +2,11 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { gridDistance } from "h3-js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { defaultDispatchPolicy } from "../../dispatch/escalation.ts";
+import { cellOf, zoneOf } from "../../domain/cells.ts";
+import { distanceM } from "../../domain/geo.ts";
+import { accountId, walletOf } from "../../ledger/chart.ts";
+import { ensureAccounts, lookupAccounts } from "../../ledger/engine.ts";
 import type { Principal } from "../../schema/auth.ts";
 import type { DriverServerMessage, Offer } from "../../schema/dispatch.ts";
 import type { LatLng } from "../../schema/geo.ts";
@@ -10,14 +15,10 @@ import type { ZoneServerMessage } from "../../schema/zone.ts";
 import { ids, placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
-import { cellOf, distanceM, zoneOf } from "../../workers/geo.ts";
-import { accountId, walletOf } from "../../workers/ledger/chart.ts";
-import { ensureAccounts, lookupAccounts } from "../../workers/ledger/ledger.ts";
 import type { DriverActor } from "../driver/actor.ts";
 import type { OrderActor } from "../order/actor.ts";
 import { deliveryCodeFor } from "../order/delivery-code.ts";
 import { PRINCIPAL_HEADER } from "../sockets.ts";
-import { defaultDispatchPolicy } from "./escalation.ts";
 
 // Every order here is the builders' customer's: their wallet holds enough for all of them.
 beforeAll(() => fund(ids.customer, 100_000_000));

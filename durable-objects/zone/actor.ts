@@ -1,22 +1,27 @@
 import { gridDisk } from "h3-js";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { z } from "zod";
+import {
+  type DispatchPolicy,
+  defaultDispatchPolicy,
+  escalationOf,
+} from "../../dispatch/escalation.ts";
+import { FleetIndex } from "../../dispatch/fleet-index.ts";
+import { planRound } from "../../dispatch/round.ts";
+import type { Courier, OrderToDispatch } from "../../dispatch/types.ts";
+import { zonesWithin } from "../../domain/cells.ts";
+import { travelMs } from "../../domain/geo.ts";
+import { readConfig } from "../../runtime/config.ts";
+import { traceparentFrom } from "../../runtime/trace.ts";
 import type { DispatchRequest, Offer, Supply } from "../../schema/dispatch.ts";
 import { DispatchRequest as DispatchRequestSchema } from "../../schema/dispatch.ts";
 import type { LatLng, Position } from "../../schema/geo.ts";
 import { ZoneClientMessage, type ZoneServerMessage, type ZoneSnapshot } from "../../schema/zone.ts";
-import { readConfig } from "../../workers/config.ts";
-import { travelMs, zonesWithin } from "../../workers/geo.ts";
-import { traceparentFrom } from "../../workers/trace.ts";
 import { ActorOutbox, OUTBOX_TIMER, type Recordable } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
-import { type DispatchPolicy, defaultDispatchPolicy, escalationOf } from "./escalation.ts";
-import { FleetIndex } from "./fleet-index.ts";
-import { planRound } from "./policy/round.ts";
-import type { Courier, OrderToDispatch } from "./policy/types.ts";
 
 const ROUND_TIMER = "round";
 const SNAPSHOT_TIMER = "snapshot";

@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ErrorBody } from "../../schema/errors.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
+import {
+  batchBody,
+  deliveredOrder,
+  rawEvent,
+  SECRET,
+  signedPost,
+} from "../../test/bridge/fixtures.ts";
 import { type BatchLog, type BridgeDeps, createBridgeApp } from "./app.ts";
 import type { EventBus, PublishReceipt } from "./bus.ts";
-import { batchBody, deliveredOrder, rawEvent, SECRET, signedPost } from "./fixtures.ts";
 
 /**
  * The app over a bus and a readiness check that do as told: the failures a real database makes

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { traceIdsOf } from "../../runtime/trace.ts";
 import {
   type ErrorBody,
   type ErrorCode,
@@ -15,7 +16,6 @@ import {
   verifyBody,
 } from "../../schema/outbox.ts";
 import type { EventBus } from "./bus.ts";
-import { traceIdsOf } from "./trace.ts";
 
 /**
  * A batch is at most OUTBOX_BATCH_MAX (100) events of a few KB each; 1 MiB leaves room for fat

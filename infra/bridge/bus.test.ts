@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { Consumer } from "../../read-models/consumer.ts";
+import type { DeadLetter } from "../../read-models/dead-letters.ts";
 import type { EventEnvelope, Topic } from "../../schema/events.ts";
-import { type Consumer, InProcessBus, routeByTopic } from "./bus.ts";
-import type { DeadLetter } from "./dead-letters.ts";
-import { orderEvent, rawEvent } from "./fixtures.ts";
+import { orderEvent, rawEvent } from "../../test/bridge/fixtures.ts";
+import { InProcessBus, routeByTopic } from "./bus.ts";
 
 /** A consumer that records what it was given, and answers as told. */
 function recorder(

@@ -1,5 +1,10 @@
+import type { Consumer } from "../../read-models/consumer.ts";
+import {
+  type DeadLetter,
+  type DeadLetterSink,
+  deadLetterOf,
+} from "../../read-models/dead-letters.ts";
 import { type EventEnvelope, type Topic, topicOf } from "../../schema/events.ts";
-import { type DeadLetter, type DeadLetterSink, deadLetterOf } from "./dead-letters.ts";
 
 /**
  * The seam between receiving events and applying them: the in-process bus (the embedded
@@ -7,37 +12,6 @@ import { type DeadLetter, type DeadLetterSink, deadLetterOf } from "./dead-lette
  * aggregate id) and runs the same consumers from consumer groups. Consumers are written against
  * this file only, so they cannot tell which bus feeds them.
  */
-
-/** What a consumer learns about the batch it is given. */
-export type ConsumeContext = {
-  /** The topic every event in the batch came from. */
-  topic: Topic;
-};
-
-/** What a consumer reports back once its batch is committed. */
-export type ApplyReport = {
-  /** Ids of events it set aside in dead letters instead of applying. */
-  deadLettered: string[];
-  /**
-   * Why, by event id. A bus that forwards dead letters (Kafka's `<topic>.dlq`) puts the reason in
-   * a header, so whoever reads the dead-letter topic sees it without the database.
-   */
-  reasons?: Readonly<Record<string, string>>;
-};
-
-/**
- * A reader of one or more topics. `apply` resolves only once its effects are committed, and it
- * must be idempotent and tolerate out-of-order delivery: a bus delivers at least once (a batch is
- * redelivered after a crash or a lost acknowledgement) and two batches for one aggregate may be
- * applied concurrently (two bridges, or an actor's retry racing its first attempt). Within one
- * batch, an aggregate's events come in the order they were published.
- */
-export type Consumer = {
-  /** Unique per bus; it becomes the Kafka consumer group id, so renaming it replays the topic. */
-  name: string;
-  topics: readonly Topic[];
-  apply(events: readonly EventEnvelope[], ctx: ConsumeContext): Promise<ApplyReport>;
-};
 
 /** What publishing learnt on the way: the events set aside in dead letters. */
 export type PublishReceipt = {

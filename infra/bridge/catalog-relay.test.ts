@@ -1,8 +1,5 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalogOutbox } from "../../schema/db/catalog-outbox.ts";
-import { searchRestaurants } from "../../schema/db/search.ts";
-import type { EventEnvelope, RestaurantDocument } from "../../schema/events.ts";
 import {
   archiveItem,
   createCategory,
@@ -10,13 +7,21 @@ import {
   createRestaurant,
   updateItem,
   updateRestaurant,
-} from "../../workers/catalog/menu.ts";
+} from "../../catalog/menu.ts";
+import { postgresDeadLetters } from "../../read-models/dead-letters.ts";
+import { searchIndexer } from "../../read-models/search-indexer.ts";
+import { catalogOutbox } from "../../schema/db/catalog-outbox.ts";
+import { searchRestaurants } from "../../schema/db/search.ts";
+import type { EventEnvelope, RestaurantDocument } from "../../schema/events.ts";
+import {
+  ALWAYS_OPEN,
+  DOWNTOWN,
+  startTestDatabase,
+  type TestDatabase,
+} from "../../test/bridge/search.ts";
 import { seedDemoCity } from "../demo/seed.ts";
 import { type EventBus, InProcessBus } from "./bus.ts";
 import { relayRound } from "./catalog-relay.ts";
-import { postgresDeadLetters } from "./dead-letters.ts";
-import { ALWAYS_OPEN, DOWNTOWN, startTestDatabase, type TestDatabase } from "./search-fixtures.ts";
-import { searchIndexer } from "./search-indexer.ts";
 
 /**
  * Catalog changes travel: a change and its RestaurantUpserted commit together in

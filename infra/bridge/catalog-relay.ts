@@ -1,12 +1,12 @@
 import { inArray, sql } from "drizzle-orm";
+import type { Db } from "../../runtime/db.ts";
 import { catalogOutbox } from "../../schema/db/catalog-outbox.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
-import type { Db } from "../../workers/db.ts";
 import type { EventBus } from "./bus.ts";
 import { type RelayLoop, startRelayLoop } from "./relay-loop.ts";
 
 /**
- * Relays the catalog's Postgres outbox (`catalog_outbox`, written by workers/catalog/outbox.ts in
+ * Relays the catalog's Postgres outbox (`catalog_outbox`, written by catalog/outbox.ts in
  * the transaction of each change) to the bus, so catalog changes reach `restaurant.events` on the
  * in-process bus and on Kafka alike.
  *

@@ -1,17 +1,17 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Consumer } from "../../read-models/consumer.ts";
+import { postgresDeadLetters } from "../../read-models/dead-letters.ts";
+import { orderHistoryConsumer } from "../../read-models/order-history.ts";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
-import { type Db, openDb } from "../../workers/db.ts";
+import { deliveredOrder, waitUntil } from "../../test/bridge/fixtures.ts";
+import { readTopic, type TestKafka, testKafka } from "../../test/bridge/kafka.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
 import type { LocalDatabase } from "../local/database.ts";
-import type { Consumer } from "./bus.ts";
-import { postgresDeadLetters } from "./dead-letters.ts";
-import { deliveredOrder, waitUntil } from "./fixtures.ts";
 import { KafkaBus } from "./kafka-bus.ts";
-import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
 import { createBridgeMetrics } from "./metrics.ts";
-import { orderHistoryConsumer } from "./order-history.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
 
 /**
  * Two members of one consumer group over order.events (twelve partitions): the second joins while

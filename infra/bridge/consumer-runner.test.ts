@@ -1,7 +1,8 @@
 import type { KafkaMessage } from "kafkajs";
 import { describe, expect, it } from "vitest";
+import type { ApplyReport, Consumer } from "../../read-models/consumer.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
-import type { ApplyReport, Consumer } from "./bus.ts";
+import { deliveredOrder, rawEvent } from "../../test/bridge/fixtures.ts";
 import {
   APPLY_RETRY_DELAY_MS_MAX,
   APPLY_RETRY_DELAY_MS_MIN,
@@ -12,7 +13,6 @@ import {
   handleBatch,
   nextOffset,
 } from "./consumer-runner.ts";
-import { deliveredOrder, rawEvent } from "./fixtures.ts";
 import { messageOf } from "./kafka-bus.ts";
 
 /** A Kafka message as the broker would hand it back, at `offset`. */

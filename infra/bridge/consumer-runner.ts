@@ -8,11 +8,11 @@ import type {
   KafkaMessage,
 } from "kafkajs";
 import { z } from "zod";
+import type { ApplyReport, Consumer } from "../../read-models/consumer.ts";
+import { traceIdsOf } from "../../runtime/trace.ts";
 import { EventEnvelope, type Topic } from "../../schema/events.ts";
 import { deadLetterTopicOf, physicalName, RECORD_BATCH_BYTES_MAX } from "../kafka/topics.ts";
-import type { ApplyReport, Consumer } from "./bus.ts";
 import type { BridgeMetrics } from "./metrics.ts";
-import { traceIdsOf } from "./trace.ts";
 
 /**
  * Runs a `Consumer` (the same one the in-process bus calls) as a member of a Kafka consumer group

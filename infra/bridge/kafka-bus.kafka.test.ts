@@ -1,10 +1,9 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { OutboxAck } from "../../schema/outbox.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import type { LocalDatabase } from "../local/database.ts";
 import {
   batchBody,
   deadLetter,
@@ -15,9 +14,10 @@ import {
   SECRET,
   signedPost,
   waitUntil,
-} from "./fixtures.ts";
-import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
+} from "../../test/bridge/fixtures.ts";
+import { readTopic, type TestKafka, testKafka } from "../../test/bridge/kafka.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
+import type { LocalDatabase } from "../local/database.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**

@@ -9,17 +9,12 @@ import {
   type Producer,
   type RetryOptions,
 } from "kafkajs";
+import type { Consumer } from "../../read-models/consumer.ts";
+import type { DeadLetterSink } from "../../read-models/dead-letters.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { physicalName } from "../kafka/topics.ts";
-import {
-  type Consumer,
-  type EventBus,
-  type PublishReceipt,
-  routeByTopic,
-  unroutableLetters,
-} from "./bus.ts";
+import { type EventBus, type PublishReceipt, routeByTopic, unroutableLetters } from "./bus.ts";
 import { ConsumerRunner, type DeadLetterRecord, HEADERS } from "./consumer-runner.ts";
-import type { DeadLetterSink } from "./dead-letters.ts";
 import type { BridgeMetrics, LagSample } from "./metrics.ts";
 import { SendQueue } from "./send-queue.ts";
 

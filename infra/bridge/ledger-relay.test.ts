@@ -1,17 +1,18 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTransfers, voidExpired } from "../../ledger/engine.ts";
+import type { Consumer } from "../../read-models/consumer.ts";
+import { ledgerFlowsConsumer } from "../../read-models/money-flows.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import type { TransferInput } from "../../schema/ledger.ts";
-import { createTransfers, voidExpired } from "../../workers/ledger/ledger.ts";
-import type { Consumer, EventBus } from "./bus.ts";
-import { ledgerFlowsConsumer } from "./ledger-flows.ts";
-import { entriesOf, type FeedRow, ledgerRelayRound, roundEnd } from "./ledger-relay.ts";
 import {
   databaseKinds,
   recordingDeadLetters,
   startTestDatabase,
   type TestDatabase,
-} from "./search-fixtures.ts";
+} from "../../test/bridge/search.ts";
+import type { EventBus } from "./bus.ts";
+import { entriesOf, type FeedRow, ledgerRelayRound, roundEnd } from "./ledger-relay.ts";
 
 /**
  * The ledger's feed: every transfer the ledger accepts, and every hold its timeout releases,

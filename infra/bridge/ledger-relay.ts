@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
+import { uuidFor } from "../../ledger/ids.ts";
+import type { Db } from "../../runtime/db.ts";
 import { type EventEnvelope, LedgerEventData } from "../../schema/events.ts";
 import type { Currency, TransferCode, TransferKind } from "../../schema/ledger.ts";
-import type { Db } from "../../workers/db.ts";
-import { uuidFor } from "../../workers/ledger/ids.ts";
 import type { EventBus } from "./bus.ts";
 import { type RelayLoop, startRelayLoop } from "./relay-loop.ts";
 

@@ -2,14 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { asc, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { zoneOf } from "../../domain/cells.ts";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { analyticsDriverPresence, analyticsOrders } from "../../schema/db/analytics.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import { searchKitchens } from "../../schema/db/search.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import { zoneOf } from "../../workers/geo.ts";
-import type { LocalDatabase } from "../local/database.ts";
-import { freePort } from "../local/processes.ts";
 import {
   atSeq,
   batchBody,
@@ -19,9 +17,16 @@ import {
   signedPost,
   T0,
   waitUntil,
-} from "./fixtures.ts";
-import { readTopic, TEST_SESSION_TIMEOUT_MS, type TestKafka, testKafka } from "./kafka-fixtures.ts";
-import { driverEvent, restaurantEvent, startTestDatabase } from "./search-fixtures.ts";
+} from "../../test/bridge/fixtures.ts";
+import {
+  readTopic,
+  TEST_SESSION_TIMEOUT_MS,
+  type TestKafka,
+  testKafka,
+} from "../../test/bridge/kafka.ts";
+import { driverEvent, restaurantEvent, startTestDatabase } from "../../test/bridge/search.ts";
+import type { LocalDatabase } from "../local/database.ts";
+import { freePort } from "../local/processes.ts";
 
 /**
  * The bridge process on Kafka, killed with SIGKILL while actors' batches are in flight, then

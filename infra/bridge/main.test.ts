@@ -2,9 +2,16 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OutboxAck } from "../../schema/outbox.ts";
+import {
+  batchBody,
+  deliveredOrder,
+  rawEvent,
+  SECRET,
+  signedPost,
+  waitUntil,
+} from "../../test/bridge/fixtures.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
 import type { LocalDatabase } from "../local/database.ts";
-import { batchBody, deliveredOrder, rawEvent, SECRET, signedPost, waitUntil } from "./fixtures.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
 
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Consumer } from "./bus.ts";
-import { deliveredOrder } from "./fixtures.ts";
+import type { Consumer } from "../../read-models/consumer.ts";
+import { deliveredOrder } from "../../test/bridge/fixtures.ts";
 import { createBridgeMetrics, measured } from "./metrics.ts";
 
 async function sampleOf(metrics: ReturnType<typeof createBridgeMetrics>, line: RegExp) {

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Consumer } from "./bus.ts";
+import type { Consumer } from "../../read-models/consumer.ts";
 
 /**
  * The bridge's Prometheus metrics, served on /metrics. Rates (events produced or applied per

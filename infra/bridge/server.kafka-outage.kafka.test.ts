@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { ErrorBody } from "../../schema/errors.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { OutboxAck } from "../../schema/outbox.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import { type KafkaBroker, startKafka } from "../kafka/broker.ts";
-import type { LocalDatabase } from "../local/database.ts";
-import type { BatchLog } from "./app.ts";
 import {
   batchBody,
   deliveredOrder,
@@ -16,9 +13,12 @@ import {
   SECRET,
   signedPost,
   waitUntil,
-} from "./fixtures.ts";
-import { readTopic, type TestKafka, testKafka } from "./kafka-fixtures.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
+} from "../../test/bridge/fixtures.ts";
+import { readTopic, type TestKafka, testKafka } from "../../test/bridge/kafka.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
+import { type KafkaBroker, startKafka } from "../kafka/broker.ts";
+import type { LocalDatabase } from "../local/database.ts";
+import type { BatchLog } from "./app.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorBody } from "../../schema/errors.ts";
+import { batchBody, deliveredOrder, SECRET, signedPost } from "../../test/bridge/fixtures.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
 import type { LocalDatabase } from "../local/database.ts";
 import type { BatchLog } from "./app.ts";
-import { batchBody, deliveredOrder, SECRET, signedPost } from "./fixtures.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 /**

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { ErrorBody } from "../../schema/errors.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import {
@@ -8,9 +9,6 @@ import {
   SIGNATURE_TOLERANCE_MS,
   signBody,
 } from "../../schema/outbox.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import type { LocalDatabase } from "../local/database.ts";
-import type { BatchLog } from "./app.ts";
 import {
   batchBody,
   deadLetter,
@@ -20,8 +18,10 @@ import {
   rawEvent,
   SECRET,
   signedPost,
-} from "./fixtures.ts";
-import { startTestDatabase } from "./search-fixtures.ts";
+} from "../../test/bridge/fixtures.ts";
+import { startTestDatabase } from "../../test/bridge/search.ts";
+import type { LocalDatabase } from "../local/database.ts";
+import type { BatchLog } from "./app.ts";
 import { type Bridge, startBridge } from "./server.ts";
 
 let database: LocalDatabase;

@@ -1,19 +1,19 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
-import { openDb } from "../../workers/db.ts";
-import { analyticsConsumer } from "./analytics-consumer.ts";
+import { analyticsConsumer } from "../../read-models/analytics.ts";
+import { postgresDeadLetters } from "../../read-models/dead-letters.ts";
+import { ledgerFlowsConsumer } from "../../read-models/money-flows.ts";
+import { orderHistoryConsumer } from "../../read-models/order-history.ts";
+import { searchIndexer } from "../../read-models/search-indexer.ts";
+import { openDb } from "../../runtime/db.ts";
 import { type BatchLog, createBridgeApp } from "./app.ts";
 import { type EventBus, InProcessBus } from "./bus.ts";
 import { type CatalogRelay, startCatalogRelay } from "./catalog-relay.ts";
-import { postgresDeadLetters } from "./dead-letters.ts";
 import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
-import { ledgerFlowsConsumer } from "./ledger-flows.ts";
 import { startLedgerRelay } from "./ledger-relay.ts";
 import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
-import { orderHistoryConsumer } from "./order-history.ts";
 import type { RelayLoop } from "./relay-loop.ts";
-import { searchIndexer } from "./search-indexer.ts";
 
 export type BridgeOptions = {
   /** 0 picks a free port (tests). */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
-import { type DbConfig, openDb } from "../../workers/db.ts";
+import { type DbConfig, openDb } from "../../runtime/db.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../schema/migrations", import.meta.url));
 

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { verifyPassword } from "../../accounts/password.ts";
+import { cellOf, zoneOf } from "../../domain/cells.ts";
+import { isOpenAt } from "../../domain/hours.ts";
+import { type Db, openDb } from "../../runtime/db.ts";
 import { DietaryTag } from "../../schema/catalog.ts";
 import {
   menuCategories,
@@ -9,10 +13,6 @@ import {
   restaurants,
   users,
 } from "../../schema/db/index.ts";
-import { verifyPassword } from "../../workers/auth/password.ts";
-import { isOpenAt } from "../../workers/catalog/hours.ts";
-import { type Db, openDb } from "../../workers/db.ts";
-import { cellOf, zoneOf } from "../../workers/geo.ts";
 import { type LocalDatabase, startDatabase } from "../local/database.ts";
 import {
   ALWAYS_OPEN_SLUG,

@@ -2,6 +2,10 @@ import { createHash } from "node:crypto";
 import { getTableColumns, inArray } from "drizzle-orm";
 import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { z } from "zod";
+import { hashPassword, PBKDF2_ITERATIONS } from "../../accounts/password.ts";
+import { announceRestaurants, unannounced } from "../../catalog/outbox.ts";
+import { cellOf, zoneOf } from "../../domain/cells.ts";
+import { type Db, type DbConfig, openDb } from "../../runtime/db.ts";
 import { CreateStaffBody, type Role, SignUpBody } from "../../schema/auth.ts";
 import {
   CategoryBody,
@@ -18,10 +22,6 @@ import {
   restaurants,
   users,
 } from "../../schema/db/index.ts";
-import { hashPassword, PBKDF2_ITERATIONS } from "../../workers/auth/password.ts";
-import { announceRestaurants, unannounced } from "../../workers/catalog/outbox.ts";
-import { type Db, type DbConfig, openDb } from "../../workers/db.ts";
-import { cellOf, zoneOf } from "../../workers/geo.ts";
 import {
   ALWAYS_OPEN_SLUG,
   DEMO_CITY,

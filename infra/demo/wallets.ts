@@ -1,8 +1,8 @@
+import { accountId, platform, pointsOf, walletOf } from "../../ledger/chart.ts";
+import { createTransfers, ensureAccounts } from "../../ledger/engine.ts";
+import { transferIdFor } from "../../ledger/ids.ts";
+import type { Db } from "../../runtime/db.ts";
 import type { TransferInput } from "../../schema/ledger.ts";
-import type { Db } from "../../workers/db.ts";
-import { accountId, platform, pointsOf, walletOf } from "../../workers/ledger/chart.ts";
-import { transferIdFor } from "../../workers/ledger/ids.ts";
-import { createTransfers, ensureAccounts } from "../../workers/ledger/ledger.ts";
 
 /** What each demo customer starts with: enough for a week of lunches, and points to try. */
 export const DEMO_WALLET_CENTS = 20_000;

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import type { DbConfig } from "../../workers/db.ts";
+import type { DbConfig } from "../../runtime/db.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { startWsProxy } from "./ws-proxy.ts";
 

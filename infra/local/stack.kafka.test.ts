@@ -1,15 +1,15 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openDb } from "../../runtime/db.ts";
 import { analyticsOrders } from "../../schema/db/analytics.ts";
 import { orderHistory } from "../../schema/db/orders.ts";
 import { searchRestaurants } from "../../schema/db/search.ts";
 import { EventEnvelope } from "../../schema/events.ts";
 import type { Order } from "../../schema/orders.ts";
+import { readTopic, type TestKafka, testKafka } from "../../test/bridge/kafka.ts";
+import { type DemoStack, startDemoStack } from "../../test/demo-stack.ts";
 import { alwaysOpenDish, Client, DEMO_LOGINS, eventually } from "../../test/e2e/client.ts";
-import { openDb } from "../../workers/db.ts";
-import { readTopic, type TestKafka, testKafka } from "../bridge/kafka-fixtures.ts";
 import { ALWAYS_OPEN_SLUG, DEMO_RESTAURANTS } from "../demo/city.ts";
-import { type DemoStack, startDemoStack } from "./demo-stack.ts";
 
 /**
  * The local platform on the kafka project's Apache Kafka: real actors in workerd, whose outboxes

@@ -3,7 +3,7 @@ import { closeSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { SIM_DRIVERS_MAX } from "../../sim/config.ts";
+import { SIM_DRIVERS_MAX } from "../demo/city.ts";
 import { type SeedSummary, seedDemoDatabase } from "../demo/seed.ts";
 import { startStack } from "./stack.ts";
 

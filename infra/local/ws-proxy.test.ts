@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb } from "../../workers/db.ts";
+import { openDb } from "../../runtime/db.ts";
 import { type LocalDatabase, startDatabase } from "./database.ts";
 import { BackendStream, FrontendStream, Gate } from "./ws-proxy.ts";
 

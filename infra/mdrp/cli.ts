@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { planGreedy } from "../../durable-objects/zone/policy/greedy.ts";
-import { planRound } from "../../durable-objects/zone/policy/round.ts";
+import { planGreedy } from "../../dispatch/greedy.ts";
+import { planRound } from "../../dispatch/round.ts";
 import { checkFeasibility } from "./feasibility.ts";
 import { readInstance } from "./instance.ts";
 import { measure, summaryLine } from "./metrics.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { tinyInstance, tinySolution } from "../../test/mdrp/fixtures.ts";
 import { checkFeasibility } from "./feasibility.ts";
-import { tinyInstance, tinySolution } from "./fixtures.ts";
 import type { Solution } from "./solution.ts";
 
 /** A copy of the hand-made solution with one thing broken. */

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tinyInstance } from "./fixtures.ts";
+import { tinyInstance } from "../../test/mdrp/fixtures.ts";
 import { parseInstance, readInstance, travelMinutes } from "./instance.ts";
 
 // Copies of ../shared/data/mdrp, so that a clone tests on its own.

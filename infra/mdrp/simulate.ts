@@ -4,7 +4,7 @@ import type {
   OrderToDispatch,
   PolicyConfig,
   RoundInput,
-} from "../../durable-objects/zone/policy/types.ts";
+} from "../../dispatch/types.ts";
 import { type Instance, type InstanceOrder, type Point, travelMinutes } from "./instance.ts";
 import {
   type CourierMove,

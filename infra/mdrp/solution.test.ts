@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tinySolution } from "./fixtures.ts";
+import { tinySolution } from "../../test/mdrp/fixtures.ts";
 import { formatSolution, parseSolution } from "./solution.ts";
 
 describe("the solution files", () => {

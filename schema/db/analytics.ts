@@ -11,9 +11,9 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * The analytics read model: facts only, kept by infra/bridge/analytics-consumer.ts from
+ * The analytics read model: facts only, kept by read-models/analytics.ts from
  * order.events and driver.events. Rollups (orders per hour, percentiles, rates, utilization,
- * revenue) are computed from these facts when asked (workers/analytics/report.ts), so a replay
+ * revenue) are computed from these facts when asked (read-models/analytics-report.ts), so a replay
  * has only facts to get right and no counter can drift.
  */
 

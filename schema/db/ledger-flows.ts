@@ -13,7 +13,7 @@ import {
 import type { Currency, TransferCode } from "../ledger.ts";
 
 /**
- * Money flows, the analytics read model of `ledger.transfers` (infra/bridge/ledger-flows.ts):
+ * Money flows, the analytics read model of `ledger.transfers` (read-models/money-flows.ts):
  * per day, currency, transfer code and movement, how many transfers and how much. Rebuilt from the
  * topic; never written by the edge.
  */

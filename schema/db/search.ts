@@ -28,7 +28,7 @@ export const SEARCH_CONFIG = "english";
 
 /**
  * The search read model: one row per restaurant, the newest catalog document (RestaurantUpserted)
- * flattened for querying. Kept by the search indexer (infra/bridge/search-indexer.ts); the catalog
+ * flattened for querying. Kept by the search indexer (read-models/search-indexer.ts); the catalog
  * tables stay the source of truth.
  */
 export const searchRestaurants = pgTable(
@@ -65,7 +65,7 @@ export const searchRestaurants = pgTable(
       ),
     /**
      * The words typo tolerance compares query words with (pg_trgm similarity, word by word; see
-     * workers/catalog/search.ts): name, cuisine and dish names, lower case.
+     * read-models/search.ts): name, cuisine and dish names, lower case.
      */
     fuzzyText: text("fuzzy_text")
       .notNull()

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoStack, startDemoStack } from "../../infra/local/demo-stack.ts";
+import { openDb } from "../../runtime/db.ts";
 import { deadLetters, orderHistory } from "../../schema/db/index.ts";
 import type { Order } from "../../schema/orders.ts";
-import { openDb } from "../../workers/db.ts";
+import { type DemoStack, startDemoStack } from "../demo-stack.ts";
 import { alwaysOpenDish, Client, DEMO_LOGINS, eventually } from "./client.ts";
 
 let stack: DemoStack;

@@ -10,10 +10,10 @@ import {
   DEMO_PASSWORDS,
   DEMO_STAFF,
 } from "../../infra/demo/city.ts";
-import { type DemoStack, startDemoStack } from "../../infra/local/demo-stack.ts";
 import type { Session } from "../../schema/auth.ts";
 import type { DriverState } from "../../schema/dispatch.ts";
 import type { Order } from "../../schema/orders.ts";
+import { type DemoStack, startDemoStack } from "../demo-stack.ts";
 import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
 import { alwaysOpenDish, Client } from "./client.ts";
 

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
+import { verifyAccessToken } from "../../accounts/tokens.ts";
+import { CodedError, unwrap } from "../../runtime/errors.ts";
 import type { Role } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
-import { ApiError, unwrap } from "../errors.ts";
-import { verifyAccessToken } from "./tokens.ts";
 
 /**
  * Authenticates a request by its bearer token and, when roles are given, checks the role. Which
@@ -13,13 +13,13 @@ export function requireAuth(...roles: Role[]) {
     const header = c.req.header("authorization");
     const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
     if (!token)
-      throw new ApiError(
+      throw new CodedError(
         "auth.unauthenticated",
         "sign in first: send Authorization: Bearer <access token>",
       );
     const principal = unwrap(await verifyAccessToken(token, c.var.config.jwtSecret, Date.now()));
     if (roles.length > 0 && !roles.includes(principal.role)) {
-      throw new ApiError("auth.forbidden", `this needs one of these roles: ${roles.join(", ")}`);
+      throw new CodedError("auth.forbidden", `this needs one of these roles: ${roles.join(", ")}`);
     }
     c.set("principal", principal);
     await next();

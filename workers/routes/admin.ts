@@ -1,4 +1,10 @@
 import { Hono } from "hono";
+import { createStaff } from "../../accounts/accounts.ts";
+import { listRestaurants, listUsers, setUserDisabled } from "../../accounts/directory.ts";
+import { zoneOf } from "../../domain/cells.ts";
+import { distanceM } from "../../domain/geo.ts";
+import { listActiveOrders } from "../../read-models/active-orders.ts";
+import { CodedError, unwrap } from "../../runtime/errors.ts";
 import {
   ActiveOrderList,
   ActiveOrdersQuery,
@@ -13,13 +19,8 @@ import {
 import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
 import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
 import { PendingEvents } from "../../schema/outbox.ts";
-import { listActiveOrders } from "../admin/active-orders.ts";
-import { listRestaurants, listUsers, setUserDisabled } from "../admin/manage.ts";
 import type { AppEnv } from "../app-env.ts";
-import { createStaff } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { ApiError, unwrap } from "../errors.ts";
-import { distanceM, zoneOf } from "../geo.ts";
 import { doc } from "../openapi.ts";
 import { body, params, query } from "../validate.ts";
 
@@ -182,7 +183,7 @@ export const adminRoutes = new Hono<AppEnv>()
       const who = c.var.principal;
       const current = unwrap(await order.view(who));
       if (current.driverId === null) {
-        throw new ApiError("order.illegal_transition", "this order has no courier to take back", {
+        throw new CodedError("order.illegal_transition", "this order has no courier to take back", {
           status: current.status,
           driverStage: current.driverStage,
           command: "unassign_driver",

@@ -1,4 +1,7 @@
 import { type Context, Hono } from "hono";
+import { findRestaurant } from "../../catalog/queries.ts";
+import { adminReport, restaurantReport, type Window } from "../../read-models/analytics-report.ts";
+import { CodedError } from "../../runtime/errors.ts";
 import {
   AdminAnalytics,
   AdminAnalyticsQuery,
@@ -8,11 +11,8 @@ import {
   RestaurantAnalyticsQuery,
 } from "../../schema/analytics.ts";
 import { RestaurantParam } from "../../schema/catalog.ts";
-import { adminReport, restaurantReport, type Window } from "../analytics/report.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { findRestaurant } from "../catalog/queries.ts";
-import { ApiError } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { params, query } from "../validate.ts";
 
@@ -21,9 +21,9 @@ export function windowOf(range: { from?: string; to?: string }, nowMs: number): 
   const toMs = range.to === undefined ? nowMs : Date.parse(range.to);
   const fromMs =
     range.from === undefined ? toMs - ANALYTICS_DEFAULT_RANGE_MS : Date.parse(range.from);
-  if (fromMs >= toMs) throw new ApiError("request.invalid", "from must be before to");
+  if (fromMs >= toMs) throw new CodedError("request.invalid", "from must be before to");
   if (toMs - fromMs > ANALYTICS_RANGE_MS_MAX) {
-    throw new ApiError(
+    throw new CodedError(
       "request.invalid",
       `a report covers at most ${ANALYTICS_RANGE_MS_MAX / 86_400_000} days`,
     );
@@ -39,7 +39,7 @@ async function ownRestaurant(c: Context<AppEnv>, id: string): Promise<void> {
   const who = c.var.principal;
   const mine = who.role === "admin" || (who.role === "restaurant" && who.restaurantId === id);
   if (!mine || !(await findRestaurant(c.var.db(), id))) {
-    throw new ApiError("restaurant.not_found", "no such restaurant");
+    throw new CodedError("restaurant.not_found", "no such restaurant");
   }
 }
 

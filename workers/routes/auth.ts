@@ -1,9 +1,9 @@
 import { Hono } from "hono";
+import { findUser, login, logout, refresh, signUp } from "../../accounts/accounts.ts";
+import { CodedError } from "../../runtime/errors.ts";
 import { LoginBody, RefreshBody, Session, SignUpBody, User } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
-import { findUser, login, logout, refresh, signUp } from "../auth/accounts.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { ApiError } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { clientIp, limits, rateLimit } from "../rate-limit.ts";
 import { body } from "../validate.ts";
@@ -75,6 +75,6 @@ export const authRoutes = new Hono<AppEnv>()
   )
   .get("/me", doc("The signed-in user", "auth", { 200: User }), requireAuth(), async (c) => {
     const user = await findUser(c.var.db(), c.var.principal.userId);
-    if (!user) throw new ApiError("auth.unauthenticated", "this account no longer exists");
+    if (!user) throw new CodedError("auth.unauthenticated", "this account no longer exists");
     return c.json(user);
   });

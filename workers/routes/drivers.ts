@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { unwrap } from "../../runtime/errors.ts";
 import { DriverCommand, DriverState, FixBody } from "../../schema/dispatch.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { unwrap } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { body } from "../validate.ts";
 

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { accountId, payableOf, platform } from "../../ledger/chart.ts";
+import { createTransfers, ensureAccounts } from "../../ledger/engine.ts";
 import type { Session } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { Earnings, LedgerFlows, LedgerInvariants, Payout } from "../../schema/ledger.ts";
 import { api, database, kitchen, signUp, staffSession, unique } from "../../test/edge-fixtures.ts";
-import { accountId, payableOf, platform } from "../ledger/chart.ts";
-import { createTransfers, ensureAccounts } from "../ledger/ledger.ts";
 
 let admin: Session;
 

@@ -1,4 +1,8 @@
 import { Hono } from "hono";
+import { ledgerInvariants, voidExpired } from "../../ledger/engine.ts";
+import { recordPayout } from "../../ledger/payouts.ts";
+import { earnings, earningsOf, ledgerFlows } from "../../ledger/reports.ts";
+import { CodedError } from "../../runtime/errors.ts";
 import { RestaurantParam } from "../../schema/catalog.ts";
 import {
   Earnings,
@@ -15,10 +19,6 @@ import {
 } from "../../schema/ledger.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { ApiError } from "../errors.ts";
-import { ledgerInvariants, voidExpired } from "../ledger/ledger.ts";
-import { recordPayout } from "../ledger/payouts.ts";
-import { earnings, earningsOf, ledgerFlows } from "../ledger/reports.ts";
 import { doc } from "../openapi.ts";
 import { body, params, query } from "../validate.ts";
 
@@ -74,7 +74,7 @@ export const ledgerRoutes = new Hono<AppEnv>()
       const id = c.req.valid("param").id;
       const who = c.var.principal;
       if (who.role !== "admin" && who.restaurantId !== id) {
-        throw new ApiError("restaurant.not_found", "no such restaurant");
+        throw new CodedError("restaurant.not_found", "no such restaurant");
       }
       return c.json(await earningsOf(c.var.db(), "restaurant", id, c.req.valid("query")));
     },

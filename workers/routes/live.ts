@@ -1,10 +1,10 @@
 import { Hono } from "hono";
+import { issueTicket, verifyTicket } from "../../accounts/tokens.ts";
 import { PRINCIPAL_HEADER } from "../../durable-objects/sockets.ts";
+import { CodedError, unwrap } from "../../runtime/errors.ts";
 import { LiveTarget, type Principal, SocketTicket, SocketTicketBody } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { issueTicket, verifyTicket } from "../auth/tokens.ts";
-import { ApiError, unwrap } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { body, params } from "../validate.ts";
 
@@ -56,7 +56,7 @@ export const liveRoutes = new Hono<AppEnv>()
     async (c) => {
       const { target } = c.req.valid("json");
       if (!(await mayWatch(c.env, c.var.principal, target))) {
-        throw new ApiError(notFoundCode[target.kind], `no such ${target.kind}`);
+        throw new CodedError(notFoundCode[target.kind], `no such ${target.kind}`);
       }
       const { ticket, expiresAt } = await issueTicket(
         c.var.principal,
@@ -81,7 +81,7 @@ export const liveRoutes = new Hono<AppEnv>()
     const target = c.req.valid("param");
     const ticket = c.req.query("ticket");
     if (!ticket)
-      throw new ApiError(
+      throw new CodedError(
         "auth.unauthenticated",
         "open sockets with ?ticket= from POST /api/live/tickets",
       );

@@ -1,5 +1,7 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { type Context, Hono } from "hono";
+import { uuidFor } from "../../ledger/ids.ts";
+import { unwrap } from "../../runtime/errors.ts";
 import { orderHistory } from "../../schema/db/index.ts";
 import {
   AcceptBody,
@@ -19,10 +21,8 @@ import {
 import type { RestaurantClientMessage } from "../../schema/sockets.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { unwrap } from "../errors.ts";
-import { uuidFor } from "../ledger/ids.ts";
 import { doc } from "../openapi.ts";
-import { placeOrder, quote } from "../orders/placement.ts";
+import { placeOrder, quote } from "../placement.ts";
 import { limits, rateLimit } from "../rate-limit.ts";
 import { body, params, query } from "../validate.ts";
 

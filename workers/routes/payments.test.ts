@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SIGNATURE_HEADER, signWebhook } from "../../ledger/card-processor/signature.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { TopUp, Wallet, WebhookEvent, WebhookReceipt } from "../../schema/ledger.ts";
 import { api, signUp, unique } from "../../test/edge-fixtures.ts";
-import { SIGNATURE_HEADER, signWebhook } from "../payments/signature.ts";
 
 /** The event the provider sends when a top-up's card was charged. */
 function succeeded(intent: TopUp): WebhookEvent {

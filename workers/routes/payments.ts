@@ -1,4 +1,9 @@
 import { Hono } from "hono";
+import { SIGNATURE_HEADER } from "../../ledger/card-processor/signature.ts";
+import { confirmSimulatedIntent } from "../../ledger/card-processor/simulator.ts";
+import { receiveWebhook } from "../../ledger/top-ups.ts";
+import { CodedError } from "../../runtime/errors.ts";
+import { errorStatus } from "../../schema/errors.ts";
 import {
   ProviderIntentParam,
   SimulatorConfirmation,
@@ -6,11 +11,7 @@ import {
   WebhookReceipt,
 } from "../../schema/ledger.ts";
 import type { AppEnv } from "../app-env.ts";
-import { ApiError } from "../errors.ts";
 import { doc } from "../openapi.ts";
-import { SIGNATURE_HEADER } from "../payments/signature.ts";
-import { confirmSimulatedIntent } from "../payments/simulator.ts";
-import { receiveWebhook } from "../payments/top-ups.ts";
 import { body, params } from "../validate.ts";
 
 /**
@@ -49,7 +50,7 @@ export const paymentRoutes = new Hono<AppEnv>()
     body(SimulatorConfirmBody),
     async (c) => {
       if (c.var.config.paymentsProvider !== "simulated") {
-        throw new ApiError("not_found", "the payment simulator is off");
+        throw new CodedError("not_found", "the payment simulator is off");
       }
       const db = c.var.db();
       const secret = c.var.config.paymentsWebhookSecret;
@@ -65,7 +66,7 @@ export const paymentRoutes = new Hono<AppEnv>()
               await receiveWebhook({ db, secret, nowMs: Date.now() }, event, signature);
               return 200;
             } catch (error) {
-              if (error instanceof ApiError) return error.status;
+              if (error instanceof CodedError) return errorStatus[error.code];
               throw error;
             }
           },
@@ -74,7 +75,7 @@ export const paymentRoutes = new Hono<AppEnv>()
         c.req.valid("json"),
       );
       if (result.status === "failed") {
-        throw new ApiError(
+        throw new CodedError(
           "payment.card_declined",
           `the card was declined (${result.failureCode})`,
           {

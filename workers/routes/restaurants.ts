@@ -1,6 +1,19 @@
 import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import {
+  archiveItem,
+  createCategory,
+  createItem,
+  createRestaurant,
+  deleteCategory,
+  setOptionAvailability,
+  updateCategory,
+  updateItem,
+  updateRestaurant,
+} from "../../catalog/menu.ts";
+import { findRestaurant, listNearby, loadRestaurant } from "../../catalog/queries.ts";
+import { CodedError, unwrap } from "../../runtime/errors.ts";
+import {
   CategoryBody,
   CategoryParam,
   Created,
@@ -19,19 +32,6 @@ import {
 import { KitchenBoard, KitchenChangeBody, KitchenState } from "../../schema/sockets.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import {
-  archiveItem,
-  createCategory,
-  createItem,
-  createRestaurant,
-  deleteCategory,
-  setOptionAvailability,
-  updateCategory,
-  updateItem,
-  updateRestaurant,
-} from "../catalog/menu.ts";
-import { findRestaurant, listNearby, loadRestaurant } from "../catalog/queries.ts";
-import { ApiError, unwrap } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { body, params, query } from "../validate.ts";
 
@@ -43,7 +43,7 @@ async function ownRestaurant(c: Context<AppEnv>, id: string): Promise<void> {
   const who = c.var.principal;
   const mine = who.role === "admin" || (who.role === "restaurant" && who.restaurantId === id);
   if (!mine || !(await findRestaurant(c.var.db(), id))) {
-    throw new ApiError("restaurant.not_found", "no such restaurant");
+    throw new CodedError("restaurant.not_found", "no such restaurant");
   }
 }
 
@@ -79,7 +79,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
     params(RestaurantParam),
     async (c) => {
       const restaurant = await loadRestaurant(c.var.db(), c.req.valid("param").id, Date.now());
-      if (!restaurant) throw new ApiError("restaurant.not_found", "no such restaurant");
+      if (!restaurant) throw new CodedError("restaurant.not_found", "no such restaurant");
       c.header("cache-control", "no-cache");
       return c.json(restaurant);
     },

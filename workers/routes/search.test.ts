@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createCategory, createItem, createRestaurant } from "../../catalog/menu.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { SearchResults } from "../../schema/search.ts";
 import { ALWAYS_OPEN, api, database, HERE, signUp } from "../../test/edge-fixtures.ts";
-import { createCategory, createItem, createRestaurant } from "../catalog/menu.ts";
 
 /**
  * GET /api/search, end to end: a restaurant made through the catalog reaches the index through

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { decodeCursor, searchRestaurants } from "../../read-models/search.ts";
+import { CodedError } from "../../runtime/errors.ts";
 import { SearchQuery, SearchResults } from "../../schema/search.ts";
 import type { AppEnv } from "../app-env.ts";
-import { decodeCursor, searchRestaurants } from "../catalog/search.ts";
-import { ApiError } from "../errors.ts";
 import { doc } from "../openapi.ts";
 import { query } from "../validate.ts";
 
@@ -19,11 +19,14 @@ export const searchRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const search = c.req.valid("query");
     if (search.sort === "distance" && search.lat === undefined) {
-      throw new ApiError("search.point_required", "sort=distance needs lat and lng");
+      throw new CodedError("search.point_required", "sort=distance needs lat and lng");
     }
     const cursor = search.cursor === undefined ? null : decodeCursor(search.cursor);
     if (search.cursor !== undefined && !cursor) {
-      throw new ApiError("search.cursor_invalid", "cursor must be a nextCursor this API returned");
+      throw new CodedError(
+        "search.cursor_invalid",
+        "cursor must be a nextCursor this API returned",
+      );
     }
     c.header("cache-control", "no-cache");
     return c.json(await searchRestaurants(c.var.db(), search, cursor, Date.now()));

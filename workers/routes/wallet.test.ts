@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { accountId, pointsOf, walletOf } from "../../ledger/chart.ts";
 import type { Session } from "../../schema/auth.ts";
 import type { ErrorBody } from "../../schema/errors.ts";
 import type { SimulatorConfirmation, Statement, TopUp, Wallet } from "../../schema/ledger.ts";
 import { api, signUp, unique } from "../../test/edge-fixtures.ts";
-import { accountId, pointsOf, walletOf } from "../ledger/chart.ts";
 
 let customer: Session;
 

@@ -1,4 +1,9 @@
 import { Hono } from "hono";
+import { providerOf } from "../../ledger/card-processor/providers.ts";
+import { accountId, pointsOf, walletOf } from "../../ledger/chart.ts";
+import { balanceOf, lookupAccounts, statement } from "../../ledger/engine.ts";
+import { findTopUp, startTopUp } from "../../ledger/top-ups.ts";
+import { CodedError } from "../../runtime/errors.ts";
 import {
   type Account,
   Statement,
@@ -10,12 +15,7 @@ import {
 } from "../../schema/ledger.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
-import { ApiError } from "../errors.ts";
-import { accountId, pointsOf, walletOf } from "../ledger/chart.ts";
-import { balanceOf, lookupAccounts, statement } from "../ledger/ledger.ts";
 import { doc } from "../openapi.ts";
-import { providerOf } from "../payments/providers.ts";
-import { findTopUp, startTopUp } from "../payments/top-ups.ts";
 import { body, params, query } from "../validate.ts";
 
 /**
@@ -107,7 +107,7 @@ export const walletRoutes = new Hono<AppEnv>()
         c.var.principal.userId,
         c.req.valid("param").id,
       );
-      if (!topUp) throw new ApiError("payment.intent_not_found", "no such top-up");
+      if (!topUp) throw new CodedError("payment.intent_not_found", "no such top-up");
       return c.json(topUp);
     },
   );

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { distanceM } from "../../../domain/geo.ts";
 import {
   DriverServerMessage,
   type DriverState,
@@ -24,7 +25,6 @@ import { formatCents } from "../../ui/money.ts";
 import type { Point } from "../../ui/motion.ts";
 import {
   currentStep,
-  distanceM,
   nextStop,
   remainingStops,
   routeLine,

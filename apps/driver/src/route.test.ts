@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { distanceM } from "../../../domain/geo.ts";
 import type { Job } from "../../../schema/dispatch.ts";
-import {
-  currentStep,
-  distanceM,
-  nextStop,
-  remainingStops,
-  routeLine,
-  stepToward,
-} from "./route.ts";
+import { currentStep, nextStop, remainingStops, routeLine, stepToward } from "./route.ts";
 
 describe("the simulated courier's route", () => {
   const capitol = { lat: 30.2747, lng: -97.7404 };
