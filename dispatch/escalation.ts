@@ -21,6 +21,19 @@ export type DispatchPolicy = {
   giveUpAfterMs: number;
   /** A courier not heard from this long is dropped from the index (lost signal, app closed). */
   driverStaleMs: number;
+  /**
+   * A courier who declines an order is not offered that order again for this long: long enough
+   * not to nag them, short enough that an order whose only nearby courier said no once is offered
+   * again well before dispatch gives up on it.
+   */
+  declineExclusionMs: number;
+  /**
+   * A courier who let an order's offer lapse (or went offline holding it) is not shut out of it,
+   * only priced this much dearer for it meanwhile: a few minutes of a customer's wait, so a
+   * courier a little farther who may answer is asked first, and the same courier again when
+   * nobody else is near.
+   */
+  lapsePenaltyMs: number;
 };
 
 export const defaultDispatchPolicy: DispatchPolicy = {
@@ -35,6 +48,8 @@ export const defaultDispatchPolicy: DispatchPolicy = {
   alertAfterMs: 5 * 60_000,
   giveUpAfterMs: 20 * 60_000,
   driverStaleMs: 60_000,
+  declineExclusionMs: 5 * 60_000,
+  lapsePenaltyMs: 3 * 60_000,
 };
 
 export type EscalationLevel = "none" | "widened" | "alerted";

@@ -31,7 +31,7 @@ import type {
  */
 export function planRound<P>(input: RoundInput<P>): Assignment[] {
   const config = resolvePolicyConfig(input.config);
-  const { nowMs, travelMs } = input;
+  const { nowMs, travelMs, penaltyMs } = input;
   const orders = input.orders.filter((order) => order.placedAtMs <= nowMs);
   if (orders.length === 0) return [];
   const couriers = input.couriers.filter((courier) => onShift(courier, nowMs));
@@ -68,6 +68,9 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
     let bestCost = Number.POSITIVE_INFINITY;
     for (const courier of candidates) {
       if (!onShift(courier, nowMs)) continue;
+      let penalty = 0;
+      if (penaltyMs) for (const order of bundle.orders) penalty += penaltyMs(courier.id, order.id);
+      if (!Number.isFinite(penalty)) continue;
       const start = Math.max(nowMs, courier.freeAtMs);
       const times = routeTimes(
         start,
@@ -85,8 +88,11 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
         columnOf.set(courier.id, col);
       }
       if (rowEdges.some((e) => edges[e]!.col === col)) continue;
-      const cost = routeCost(bundle, start, times, nowMs, config);
-      bestCost = Math.min(bestCost, cost);
+      const routeOnly = routeCost(bundle, start, times, nowMs, config);
+      // Skipping is priced from the best route alone, so a penalty makes its courier dearer than
+      // the others rather than cancelling out of the comparison.
+      bestCost = Math.min(bestCost, routeOnly);
+      const cost = routeOnly + penalty;
       rowEdges.push(edges.length);
       edges.push({ row, col, cost });
       routes.push({ start, times });

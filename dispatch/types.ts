@@ -79,6 +79,13 @@ export type RoundInput<P> = {
    * Couriers returned here need not be in `couriers` (for example a neighbouring zone's).
    */
   candidatesOf?: (pickup: P, k: number) => readonly Courier<P>[];
+  /**
+   * What giving an order to a courier costs beyond its route, in customer milliseconds: the
+   * ZoneActor makes a courier who let this order's offer lapse a little dearer, so they are asked
+   * again only if nobody else is about as near, and one who declined it infinitely dear, which
+   * keeps them from every bundle holding it. By default nothing.
+   */
+  penaltyMs?: (courierId: string, orderId: string) => number;
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { Failure } from "../schema/errors.ts";
 import type { TransferInput, TransferOutcome, TransferResult } from "../schema/ledger.ts";
 import type { Order, Pricing } from "../schema/orders.ts";
 import {
@@ -342,4 +343,59 @@ const SETTLED: ReadonlySet<TransferResult> = new Set(["ok", "exists"]);
 /** Links every transfer to the next, closing the chain at the last. */
 function linkedChain(transfers: TransferInput[]): TransferInput[] {
   return transfers.map((t, i) => (i < transfers.length - 1 ? { ...t, linked: true } : t));
+}
+
+/**
+ * The money step an order's change calls for: delivered settles, any other end releases the
+ * hold, a refund refunds; anything else moves no money. `attempt` is the placement whose hold the
+ * order owns; an order that owns none (placed before its money was held) moves nothing.
+ */
+export function moneyStepFor(
+  before: Pick<Order, "status">,
+  after: Order,
+  command: { type: string; refundId?: string },
+  attempt: number | null,
+  policy: MoneyPolicy,
+): Step | null {
+  if (attempt === null) return null;
+  if (command.type === "refund" && command.refundId)
+    return refundStep(after, command.refundId, policy);
+  const ended = (status: Order["status"]) =>
+    status === "delivered" || status === "cancelled" || status === "rejected";
+  if (ended(before.status) || !ended(after.status)) return null;
+  return after.status === "delivered"
+    ? settleStep(after, attempt, policy)
+    : releaseStep(after, attempt);
+}
+
+/**
+ * Why the ledger refused a placement's hold, as the customer is told, or null if it took it. A
+ * wallet short of the total or of the points is the customer's to fix; anything else is ours.
+ */
+export function holdRefusalOf(
+  order: Pick<Order, "id" | "pricing">,
+  attempt: number,
+  outcomes: readonly TransferOutcome[],
+): Failure | null {
+  const refused = outcomes.find((o) => o.result !== "ok" && o.result !== "exists");
+  if (!refused) return null;
+  const short = outcomes.find((o) => o.result === "exceeds_credits");
+  if (short && short.id === holdIdsOf(order, attempt).points) {
+    return {
+      code: "wallet.insufficient_points",
+      message: `this order redeems ${order.pricing.pointsRedeemed} points, more than the wallet holds`,
+      details: { pointsRedeemed: order.pricing.pointsRedeemed },
+    };
+  }
+  if (short) {
+    return {
+      code: "wallet.insufficient_funds",
+      message: `the wallet does not hold the order's total of ${order.pricing.totalCents} cents; top it up`,
+      details: { totalCents: order.pricing.totalCents },
+    };
+  }
+  return {
+    code: "unavailable",
+    message: "payments are unavailable right now; nothing was charged",
+  };
 }

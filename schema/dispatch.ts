@@ -143,6 +143,25 @@ export const DispatchRequest = z.object({
 });
 export type DispatchRequest = z.infer<typeof DispatchRequest>;
 
+/**
+ * What an order asks of its zone, sent by its OrderActor on every change: a courier while it
+ * waits for one, or nothing more, because a courier has it (the zone then closes an offer that
+ * courier held as accepted, or withdraws one held by another) or because it is over.
+ */
+export const DispatchNeed = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("waiting"), request: DispatchRequest }),
+  z.object({ kind: z.literal("assigned"), driverId: z.uuid() }),
+  z.object({ kind: z.literal("closed") }),
+]);
+export type DispatchNeed = z.infer<typeof DispatchNeed>;
+
+/**
+ * How an offer came back to its zone without a claim. Only a decline says the courier does not
+ * want the order; an offer left to expire or a courier gone offline says nothing about it.
+ */
+export const OfferAnswer = z.enum(["declined", "expired", "offline"]);
+export type OfferAnswer = z.infer<typeof OfferAnswer>;
+
 /** A zone's supply right now: what a quote needs to promise a delivery time. */
 export const Supply = z.object({
   zone: z.string(),

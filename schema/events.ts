@@ -63,6 +63,10 @@ export const OrderEventData = z.discriminatedUnion("type", [
   }),
   orderEvent("OrderAccepted", { prepMinutes: z.number().int(), readyBy: z.iso.datetime() }),
   orderEvent("OrderRejected", { reason: z.string() }),
+  /**
+   * Sent by earlier builds after OrderAccepted; accepting now starts preparing (OrderAccepted's
+   * status says `preparing`). Kept so the topic, which is kept forever, still reads.
+   */
   orderEvent("OrderPreparing", {}),
   orderEvent("OrderReady", {}),
   orderEvent("DriverAssigned", DriverRef),
@@ -207,6 +211,7 @@ export const DispatchEventData = z.discriminatedUnion("type", [
     }),
   }),
 ]);
+export type DispatchEventData = z.infer<typeof DispatchEventData>;
 
 /**
  * The ledger's feed (`ledger.transfers`, keyed by account id; infra/bridge/ledger-relay.ts): each

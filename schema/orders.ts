@@ -13,6 +13,7 @@ export const POINTS_REDEEM_MAX = 1_000_000;
 
 export const OrderStatus = z.enum([
   "placed",
+  /** Stored by earlier builds between accepting and preparing; accepting now starts preparing. */
   "accepted",
   "rejected",
   "preparing",
@@ -258,7 +259,6 @@ export type OrderView = z.infer<typeof OrderView>;
 export const OrderCommand = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("accept"), prepMinutes: z.number().int().min(1).max(180) }),
   z.strictObject({ type: z.literal("reject"), reason: z.string().trim().min(1).max(200) }),
-  z.strictObject({ type: z.literal("start_preparing") }),
   z.strictObject({ type: z.literal("mark_ready") }),
   z.strictObject({ type: z.literal("cancel"), reason: z.string().trim().max(200).optional() }),
   z.strictObject({ type: z.literal("assign_driver"), driverId: z.uuid() }),

@@ -1,5 +1,5 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
-import { cellOf, zoneOf } from "../../domain/cells.ts";
+import { z } from "zod";
 import { readConfig } from "../../runtime/config.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
@@ -9,33 +9,39 @@ import {
   type DriverServerMessage,
   type DriverState,
   type GpsFix,
-  Job,
+  type Job,
   type Offer,
 } from "../../schema/dispatch.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
-import type { Position } from "../../schema/geo.ts";
-import type { Order } from "../../schema/orders.ts";
+import { COMMANDS_MIGRATION, CommandMemory } from "../command-memory.ts";
 import type { DriverStep } from "../order/actor.ts";
 import { jobOf } from "../order/views.ts";
-import { ActorOutbox, OUTBOX_TIMER, type Recordable } from "../outbox/outbox.ts";
+import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
-import { type GpsTrack, judgeFix } from "./gps.ts";
+import {
+  type Claim,
+  Courier,
+  type CourierCommand,
+  claimActor,
+  type Decision,
+  decide,
+  dueAtMs,
+  newCourier,
+  viewOf,
+  zoneTarget,
+} from "./courier.ts";
+import { legacyCourierOf } from "./legacy.ts";
 
 const OFFER_TIMER = "offer_expiry";
 const ZONE_TIMER = "zone_sync";
+const CLAIMS_TIMER = "claims";
 
-/** A zone that did not take an update is asked again after this. */
-const ZONE_RETRY_MS = 2_000;
-/**
- * The zone's entry is refreshed at least this often while the courier is available, even
- * standing still: zones forget couriers they have not heard from (a phone that died).
- */
-export const ZONE_REFRESH_MS = 15_000;
-/** One sampled position per courier per this long goes to the `driver.location` stream. */
-const LOCATION_SAMPLE_MS = 30_000;
+/** A zone or an order that did not answer is asked again after this. */
+const PEER_RETRY_MS = 2_000;
 /** The driver's phone and maybe an admin's screen. */
 const SOCKETS_MAX = 8;
 
@@ -45,38 +51,22 @@ const migrations = [
     statements: [
       "create table state (id integer primary key check (id = 1), state_json text not null)",
       "create table jobs (order_id text primary key, job_json text not null, version integer not null)",
-      "create table commands (key text primary key, result_json text not null, at integer not null)",
+      COMMANDS_MIGRATION,
       TIMERS_MIGRATION,
       ...OUTBOX_MIGRATION,
     ],
   },
+  // The courier's jobs live in its state document now, decided by the pure core with the rest.
+  { id: 2, statements: ["drop table jobs"] },
 ];
-
-type Stored = {
-  driverId: string;
-  online: boolean;
-  track: GpsTrack;
-  position: Position | null;
-  offer: Offer | null;
-  flaggedFixes: number;
-  /** The zone whose index holds this courier now (null: none), and our update counter there. */
-  indexedZone: string | null;
-  /** The fine cell the zone last heard; a move inside it changes no match. */
-  indexedCell?: string | null;
-  /** Whether the zone last heard the courier is on a job (on its map, out of its index). */
-  indexedBusy?: boolean;
-  zoneVersion: number;
-  zoneSyncedAtMs: number;
-  eventSeq: number;
-  locationSampledAtMs: number;
-};
 
 type Session = { principal: Principal };
 
 /**
- * One courier: online or not, where they are (only positions judged plausible), at most one
- * offer at a time with its expiry, and the jobs they hold. Their phone keeps a socket open; the
- * zone that indexes them and the orders they carry are told what they need.
+ * One courier: the shell over the pure core in courier.ts. It stores what the core decides, sends
+ * the events to the outbox in the same transaction, and carries out the effects: frames to the
+ * courier's phone, claims on orders (the order's compare-and-set), answers to the zone that made
+ * an offer, positions to the orders the courier carries, and the zone's index kept current.
  */
 export class DriverActor extends Server<Env> {
   static override options = { hibernate: true };
@@ -86,17 +76,25 @@ export class DriverActor extends Server<Env> {
 
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
-  private state: Stored;
-  /** An admin's assignment is in flight: no offer may slip in before its job is stored. */
-  private assigning = false;
+  private readonly answers: CommandMemory<unknown>;
+  private courier: Courier;
   /**
-   * The offer being accepted: while its orders are asked one by one, the zone hears they are taken
-   * (by this courier) and withdraws the offer; the acceptance closes it instead, once, as accepted.
+   * Zone updates go out one at a time, in order: each carries the courier's next version, and two
+   * at once would both claim the same one, so the zone would keep whichever came first.
    */
-  private accepting: string | null = null;
+  private zoneSyncs: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // The jobs table goes in migration 2, so a courier stored before it is read first.
+    const legacy = ctx.storage.sql
+      .exec<{ name: string }>("select name from sqlite_master where name = 'jobs'")
+      .toArray().length
+      ? ctx.storage.sql
+          .exec<{ job_json: string }>("select job_json from jobs order by rowid")
+          .toArray()
+          .map((row) => row.job_json)
+      : [];
     applyMigrations(ctx.storage, migrations);
     this.timers = new Timers(ctx.storage);
     const driverId = ctx.id.name ?? ctx.id.toString();
@@ -106,69 +104,39 @@ export class DriverActor extends Server<Env> {
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
     });
+    this.answers = new CommandMemory(ctx.storage.sql, z.unknown());
     const row = ctx.storage.sql
       .exec<{ state_json: string }>("select state_json from state")
       .toArray()[0];
-    this.state = row
-      ? (JSON.parse(row.state_json) as Stored)
-      : {
-          driverId,
-          online: false,
-          track: { last: null, suspect: [] },
-          position: null,
-          offer: null,
-          flaggedFixes: 0,
-          indexedZone: null,
-          zoneVersion: 0,
-          zoneSyncedAtMs: 0,
-          eventSeq: 0,
-          locationSampledAtMs: 0,
-        };
+    this.courier = row
+      ? (Courier.safeParse(JSON.parse(row.state_json)).data ??
+        legacyCourierOf(JSON.parse(row.state_json), legacy))
+      : newCourier(driverId);
   }
 
   /** Everything the courier's app shows, for the courier themself or an admin. */
   async view(who: Principal): Promise<Result<DriverState>> {
     if (!this.mayWatch(who)) return fail("driver.not_found", "no such driver");
-    return ok(this.snapshot());
+    return ok(viewOf(this.courier));
   }
 
   /**
    * A zone offers work. Refused (so the zone moves on) when the courier is offline, already
-   * holds an offer, or is on a trip: one courier never holds two offers that could conflict.
+   * holds an offer, or is busy: one courier never holds two offers that could conflict.
    */
   async offer(offer: Offer): Promise<Result<null>> {
-    if (!this.state.online) return fail("driver.offline", "this courier is offline");
-    if (this.state.offer && this.state.offer.offerId !== offer.offerId)
-      return fail("driver.busy", "this courier is considering another offer");
-    if (this.jobs().length > 0 || this.assigning)
-      return fail("driver.busy", "this courier is on a trip");
-    if (Date.parse(offer.expiresAt) <= this.clock())
-      return fail("offer.expired", "the offer expired before it arrived");
-    this.ctx.storage.transactionSync(() => {
-      this.save({ ...this.state, offer });
-      this.timers.set(OFFER_TIMER, Date.parse(offer.expiresAt));
-    });
-    await this.timers.arm();
-    this.tell({ type: "offer", offer });
-    return ok(null);
+    const decision = await this.apply({ type: "offer", offer });
+    return decision.ok ? ok(null) : decision;
   }
 
   /** The zone takes an offer back (its order was cancelled or assigned elsewhere). */
   async withdrawOffer(offerId: string): Promise<void> {
-    if (this.state.offer?.offerId !== offerId || this.accepting === offerId) return;
-    this.ctx.storage.transactionSync(() => {
-      this.save({ ...this.state, offer: null });
-      this.timers.clear(OFFER_TIMER);
-    });
-    await this.timers.arm();
-    this.tell({ type: "offer_closed", offerId, why: "withdrawn" });
+    await this.apply({ type: "withdraw", offerId });
   }
 
   /**
-   * An admin's manual dispatch: this courier takes the order, through the same compare-and-set
-   * as an accepted offer. Refused while the courier is offline, considering an offer or on a trip,
-   * so an override never gives one courier two jobs. The order's next update tells its zone to
-   * stop offering it.
+   * An admin's manual dispatch: this courier takes the order through the same compare-and-set as
+   * an accepted offer. Refused while the courier is offline, considering an offer or busy.
    */
   async assignByAdmin(
     who: Principal,
@@ -176,64 +144,25 @@ export class DriverActor extends Server<Env> {
     commandId: string,
   ): Promise<Result<DriverState>> {
     if (who.role !== "admin") return fail("auth.forbidden", "only an admin may assign couriers");
-    if (this.job(orderId)) return ok(this.snapshot());
-    if (!this.state.online) return fail("driver.offline", "this courier is offline");
-    if (this.state.offer || this.jobs().length > 0 || this.assigning)
-      return fail("driver.busy", "this courier is busy with another offer or trip");
-    this.assigning = true;
-    let result: Result<Order>;
-    try {
-      result = await this.env.OrderActor.getByName(orderId).assignDriver(
-        this.state.driverId,
-        `admin:${commandId}`,
-        { role: "admin", userId: who.userId },
+    const decision = await this.apply({
+      type: "assign_by_admin",
+      orderId,
+      adminId: who.userId,
+      commandId,
+    });
+    if (!decision.ok) return decision;
+    const refused = await this.settleClaims();
+    const mine = this.courier.jobs.some((job) => job.orderId === orderId);
+    if (!mine)
+      return (
+        refused.get(orderId) ?? fail("unavailable", "the order could not be reached; try again")
       );
-    } finally {
-      this.assigning = false;
-    }
-    if (!result.ok) return result;
-    this.storeJob(jobOf(result.value));
-    const nowMs = this.clock();
-    this.ctx.storage.transactionSync(() =>
-      this.record(nowMs, {
-        type: "AssignedByAdmin",
-        data: { orderId, adminId: who.userId ?? null },
-      }),
-    );
-    await this.syncZone();
-    await this.timers.arm();
-    for (const job of this.jobs()) this.tell({ type: "job", job });
-    if (this.state.position) {
-      this.ctx.waitUntil(
-        this.env.OrderActor.getByName(orderId)
-          .track(this.state.driverId, this.state.position)
-          .catch(() => {}),
-      );
-    }
-    return ok(this.snapshot());
+    return ok(viewOf(this.courier));
   }
 
   /** An order's newer state. A job that is no longer this courier's, or is over, is dropped. */
   async jobChanged(job: Job): Promise<void> {
-    const current = this.job(job.orderId);
-    if (current && current.version >= job.version) return;
-    const mine = job.driverId === this.state.driverId;
-    const over =
-      job.status === "delivered" || job.status === "cancelled" || job.status === "rejected";
-    if (!mine || over) {
-      if (!current) return;
-      this.ctx.storage.sql.exec("delete from jobs where order_id = ?", job.orderId);
-      this.tell({
-        type: "job_removed",
-        orderId: job.orderId,
-        why: over ? job.status : "reassigned",
-      });
-      await this.syncZone();
-      await this.timers.arm();
-      return;
-    }
-    this.storeJob(job);
-    this.tell({ type: "job", job });
+    await this.apply({ type: "job_changed", job });
   }
 
   async pendingEvents() {
@@ -242,89 +171,34 @@ export class DriverActor extends Server<Env> {
 
   /** A command from the courier (their socket or the HTTP API): one path for both. */
   async driverCommand(who: Principal, command: DriverCommand): Promise<Result<unknown>> {
-    if (who.role !== "driver" || who.userId !== this.state.driverId)
+    if (who.role !== "driver" || who.userId !== this.courier.driverId)
       return fail("driver.not_found", "no such driver");
     const key = `${who.userId}:${command.commandId}`;
-    const seen = this.ctx.storage.sql
-      .exec<{ result_json: string }>("select result_json from commands where key = ?", key)
-      .toArray()[0];
-    if (seen) return JSON.parse(seen.result_json) as Result<unknown>;
+    const seen = this.answers.recall(key);
+    if (seen) return seen;
     const result = await this.run(command);
-    this.ctx.storage.sql.exec(
-      "insert or replace into commands (key, result_json, at) values (?, ?, ?)",
-      key,
-      JSON.stringify(result),
-      this.clock(),
-    );
+    this.answers.remember(key, result, this.clock());
     return result;
   }
 
   /** A GPS fix from the courier's phone: judged, then used for dispatch and tracking if sound. */
   async fix(who: Principal, fix: GpsFix): Promise<Result<null>> {
-    if (who.role !== "driver" || who.userId !== this.state.driverId)
+    if (who.role !== "driver" || who.userId !== this.courier.driverId)
       return fail("driver.not_found", "no such driver");
-    const nowMs = this.clock();
-    const verdict = judgeFix(this.state.track, fix, nowMs);
-    if (verdict.kind !== "accepted") {
-      const flagged = verdict.kind === "flagged";
-      this.ctx.storage.transactionSync(() => {
-        this.save({
-          ...this.state,
-          track: verdict.track,
-          flaggedFixes: this.state.flaggedFixes + (flagged ? 1 : 0),
-        });
-        if (flagged)
-          this.record(nowMs, {
-            type: "DriverFixFlagged",
-            data: { why: verdict.why, at: { lat: fix.lat, lng: fix.lng } },
-          });
-      });
-      if (flagged) await this.timers.arm();
-      return fail("request.invalid", verdict.why);
-    }
-    const position: Position = {
-      lat: fix.lat,
-      lng: fix.lng,
-      at: new Date(Math.min(fix.at, nowMs)).toISOString(),
-    };
-    const sample =
-      this.state.online && nowMs - this.state.locationSampledAtMs >= LOCATION_SAMPLE_MS;
-    this.ctx.storage.transactionSync(() => {
-      this.save({
-        ...this.state,
-        track: verdict.track,
-        position,
-        locationSampledAtMs: sample ? nowMs : this.state.locationSampledAtMs,
-      });
-      if (sample) {
-        this.record(nowMs, {
-          type: "DriverLocated",
-          data: { lat: fix.lat, lng: fix.lng, zone: zoneOf(fix), available: this.isAvailable() },
-        });
-      }
-    });
-    for (const job of this.jobs()) {
-      this.ctx.waitUntil(
-        this.env.OrderActor.getByName(job.orderId)
-          .track(this.state.driverId, position)
-          .catch(() => {}),
-      );
-    }
-    // The zone indexes couriers by block-sized cell and matches on travel time, so it hears of a
-    // move when the courier enters another cell or zone, and otherwise on its refresh timer
-    // (ZONE_REFRESH_MS): with every fix of every courier it would be the city's bottleneck.
-    if (this.zoneIsStale(position)) await this.syncZone();
-    await this.timers.arm();
-    return ok(null);
+    const decision = await this.apply({ type: "fix", fix });
+    if (!decision.ok) return decision;
+    return decision.refusal ? { ok: false, error: decision.refusal } : ok(null);
   }
 
   override async onAlarm(): Promise<void> {
-    for (const name of this.timers.takeDue(this.clock())) {
-      if (name === OFFER_TIMER) await this.expireOffer();
+    const nowMs = this.clock();
+    for (const name of this.timers.takeDue(nowMs)) {
+      if (name === OFFER_TIMER) await this.apply({ type: "expire" });
       else if (name === ZONE_TIMER) await this.syncZone();
+      else if (name === CLAIMS_TIMER) await this.settleClaims();
       else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
     }
-    this.ctx.storage.sql.exec("delete from commands where at < ?", this.clock() - 24 * 3_600_000);
+    this.answers.forgetOlderThan(this.clock());
     await this.timers.arm();
   }
 
@@ -339,7 +213,7 @@ export class DriverActor extends Server<Env> {
       return;
     }
     connection.setState({ principal: who } satisfies Session);
-    send<DriverServerMessage>(connection, { type: "state", driver: this.snapshot() });
+    send<DriverServerMessage>(connection, { type: "state", driver: viewOf(this.courier) });
   }
 
   override async onMessage(connection: Connection<Session>, raw: WSMessage): Promise<void> {
@@ -356,9 +230,7 @@ export class DriverActor extends Server<Env> {
       return;
     }
     if (message.type === "fix") {
-      const result = await this.fix(who, message.fix);
-      if (!result.ok)
-        send<DriverServerMessage>(connection, { type: "fix_refused", why: result.error.message });
+      await this.fix(who, message.fix);
       return;
     }
     const result = await this.driverCommand(who, message);
@@ -373,13 +245,16 @@ export class DriverActor extends Server<Env> {
   private async run(command: DriverCommand): Promise<Result<unknown>> {
     switch (command.type) {
       case "go_online":
-        return this.setOnline(true);
-      case "go_offline":
-        return this.setOnline(false);
+      case "go_offline": {
+        const decision = await this.apply({ type: command.type });
+        return decision.ok ? ok(viewOf(this.courier)) : decision;
+      }
       case "accept_offer":
         return this.acceptOffer(command.offerId);
-      case "decline_offer":
-        return this.closeOffer(command.offerId, "declined");
+      case "decline_offer": {
+        const decision = await this.apply({ type: "decline", offerId: command.offerId });
+        return decision.ok ? ok(null) : decision;
+      }
       case "arrived_at_restaurant":
         return this.step(
           command.orderId,
@@ -399,272 +274,202 @@ export class DriverActor extends Server<Env> {
     }
   }
 
-  private async setOnline(online: boolean): Promise<Result<DriverState>> {
-    if (this.state.online === online) return ok(this.snapshot());
-    if (!online && this.jobs().length > 0)
-      return fail("driver.busy", "finish your trip before going offline");
-    const nowMs = this.clock();
-    const offer = online ? this.state.offer : null;
-    const withdrawn = !online ? this.state.offer : null;
-    this.ctx.storage.transactionSync(() => {
-      this.save({ ...this.state, online, offer });
-      if (!online) this.timers.clear(OFFER_TIMER);
-      this.record(
-        nowMs,
-        online
-          ? {
-              type: "DriverWentOnline",
-              data: {
-                at: this.state.position
-                  ? { lat: this.state.position.lat, lng: this.state.position.lng }
-                  : null,
-              },
-            }
-          : { type: "DriverWentOffline", data: {} },
-      );
-    });
-    if (withdrawn)
-      await this.tellZone(withdrawn.zone, (zone) =>
-        zone.offerAnswered(withdrawn.offerId, this.state.driverId, "declined"),
-      );
-    await this.syncZone();
-    await this.timers.arm();
-    this.tell({ type: "state", driver: this.snapshot() });
-    return ok(this.snapshot());
-  }
-
   /**
-   * Accepting asks each order to take this courier (a compare-and-set in the order's actor), so
-   * when several couriers accept one order exactly one wins. Orders already taken are reported;
-   * the others become this courier's jobs.
+   * Accepting claims each order of the offer (a compare-and-set in the order's actor), so when
+   * several couriers accept one order exactly one wins. Orders already taken are reported; the
+   * others become this courier's jobs.
    */
   private async acceptOffer(offerId: string): Promise<Result<DriverState>> {
-    const offer = this.state.offer;
-    if (!offer || offer.offerId !== offerId) return fail("offer.not_found", "no such offer");
-    if (Date.parse(offer.expiresAt) <= this.clock()) {
-      await this.expireOffer();
-      return fail("offer.expired", "the offer has expired");
+    const decision = await this.apply({ type: "accept", offerId });
+    if (!decision.ok) return decision;
+    const orderIds = decision.effects.flatMap((e) => (e.kind === "claim" ? [e.claim.orderId] : []));
+    await this.settleClaims();
+    const won = this.courier.jobs.filter((job) => orderIds.includes(job.orderId));
+    const pending = this.courier.claims.some((c) => c.offerId === offerId);
+    if (won.length === 0 && !pending) {
+      return fail("offer.taken", "another courier took this order first");
     }
-    const won: string[] = [];
-    this.accepting = offerId;
-    try {
-      for (const orderId of offer.orderIds) {
-        const result = await this.env.OrderActor.getByName(orderId).assignDriver(
-          this.state.driverId,
-          offerId,
-        );
-        if (result.ok) {
-          won.push(orderId);
-          this.storeJob(jobOf(result.value));
-        }
-      }
-    } finally {
-      this.accepting = null;
-    }
-    const nowMs = this.clock();
-    this.ctx.storage.transactionSync(() => {
-      this.save({ ...this.state, offer: null });
-      this.timers.clear(OFFER_TIMER);
-      this.record(nowMs, {
-        type: "OfferAccepted",
-        data: { offerId, orderIds: offer.orderIds, won },
-      });
-    });
-    await this.tellZone(offer.zone, (zone) =>
-      zone.offerAnswered(offerId, this.state.driverId, won.length > 0 ? "accepted" : "taken"),
-    );
-    await this.syncZone();
-    await this.timers.arm();
-    this.tell({ type: "offer_closed", offerId, why: won.length > 0 ? "accepted" : "taken" });
-    for (const job of this.jobs()) this.tell({ type: "job", job });
-    if (won.length === 0) return fail("offer.taken", "another courier took this order first");
-    if (this.state.position) {
-      for (const orderId of won) {
-        this.ctx.waitUntil(
-          this.env.OrderActor.getByName(orderId)
-            .track(this.state.driverId, this.state.position)
-            .catch(() => {}),
-        );
-      }
-    }
-    return ok(this.snapshot());
+    return ok(viewOf(this.courier));
   }
 
-  private async closeOffer(offerId: string, why: "declined" | "expired"): Promise<Result<null>> {
-    const offer = this.state.offer;
-    if (!offer || offer.offerId !== offerId) return fail("offer.not_found", "no such offer");
-    const nowMs = this.clock();
-    this.ctx.storage.transactionSync(() => {
-      this.save({ ...this.state, offer: null });
-      this.timers.clear(OFFER_TIMER);
-      this.record(nowMs, {
-        type: why === "declined" ? "OfferDeclined" : "OfferExpired",
-        data: { offerId, orderIds: offer.orderIds },
-      });
-    });
-    await this.tellZone(offer.zone, (zone) =>
-      zone.offerAnswered(offerId, this.state.driverId, why),
-    );
-    await this.timers.arm();
-    this.tell({ type: "offer_closed", offerId, why });
-    return ok(null);
-  }
-
-  private async expireOffer(): Promise<void> {
-    const offer = this.state.offer;
-    if (offer && Date.parse(offer.expiresAt) <= this.clock())
-      await this.closeOffer(offer.offerId, "expired");
-  }
-
+  /** A courier's step on a job, decided by the order, which owns it. */
   private async step(
     orderId: string,
     step: DriverStep,
     commandId: string,
   ): Promise<Result<unknown>> {
-    if (!this.job(orderId)) return fail("order.not_found", "no such job");
-    const result = await this.env.OrderActor.getByName(orderId).driverStep(
-      this.state.driverId,
+    if (!this.courier.jobs.some((job) => job.orderId === orderId))
+      return fail("order.not_found", "no such job");
+    const result = await this.order(orderId).driverStep(
+      this.courier.driverId,
       step,
       commandId,
-      this.state.position,
+      this.courier.position,
     );
     return result.ok ? ok(null) : result;
   }
 
   /**
-   * Keeps the courier in exactly one zone while online (in its dispatch index when available,
-   * on its map only when busy), and in none otherwise. On a zone change the old zone lets go
-   * first; only then does the new one take the courier, so the courier is never in two, and a
-   * failure is retried, so never lost.
+   * Asks each order with a pending claim to take this courier, and feeds each answer back to the
+   * core. An order that cannot be reached keeps its claim, asked again by the claims timer (the
+   * order answers the same courier yes again). Answers the refusals, by order.
    */
-  private zoneIsStale(position: Position): boolean {
-    const target = this.state.online ? zoneOf(position) : null;
-    if (target !== this.state.indexedZone) return true;
-    if (target !== null && (this.state.indexedBusy ?? false) !== !this.isAvailable()) return true;
-    return target !== null && cellOf(position) !== (this.state.indexedCell ?? null);
+  private async settleClaims(): Promise<Map<string, Result<never>>> {
+    const refusals = new Map<string, Result<never>>();
+    const pending = this.courier.claims.filter((c) => c.result === "pending");
+    let unreachable = false;
+    await Promise.all(
+      pending.map(async (claim: Claim) => {
+        try {
+          const answer = await this.order(claim.orderId).assignDriver(
+            this.courier.driverId,
+            claim.offerId,
+            claimActor(claim),
+          );
+          if (!answer.ok) refusals.set(claim.orderId, answer);
+          await this.apply({
+            type: "claimed",
+            orderId: claim.orderId,
+            outcome: answer.ok ? { ok: true, job: jobOf(answer.value) } : { ok: false },
+          });
+        } catch (error) {
+          unreachable = true;
+          this.warn("claim failed; asking again", { orderId: claim.orderId, error: String(error) });
+        }
+      }),
+    );
+    if (unreachable) this.timers.set(CLAIMS_TIMER, this.clock() + PEER_RETRY_MS);
+    else this.timers.clear(CLAIMS_TIMER);
+    await this.timers.arm();
+    return refusals;
   }
 
-  private async syncZone(): Promise<void> {
-    const position = this.state.position;
-    const target = this.state.online && position ? zoneOf(position) : null;
-    const busy = !this.isAvailable();
-    const current = this.state.indexedZone;
-    try {
-      if (current && current !== target) {
-        const version = this.state.zoneVersion + 1;
-        await this.env.ZoneActor.getByName(current).driverUpdate(
-          this.state.driverId,
-          null,
-          version,
-        );
-        this.save({ ...this.state, indexedZone: null, indexedCell: null, zoneVersion: version });
-      }
-      if (target && position) {
-        const version = this.state.zoneVersion + 1;
-        await this.env.ZoneActor.getByName(target).driverUpdate(
-          this.state.driverId,
-          position,
-          version,
-          busy,
-        );
-        this.save({
-          ...this.state,
-          indexedZone: target,
-          indexedCell: cellOf(position),
-          indexedBusy: busy,
-          zoneVersion: version,
-          zoneSyncedAtMs: this.clock(),
-        });
-        this.timers.set(ZONE_TIMER, this.clock() + ZONE_REFRESH_MS);
-      } else {
-        this.timers.clear(ZONE_TIMER);
-      }
-    } catch (error) {
-      console.warn(
-        JSON.stringify({
-          msg: "zone sync failed",
-          driverId: this.state.driverId,
-          error: String(error),
-        }),
+  /**
+   * Decides one command with the core and commits what it decided (state, events and timers) in
+   * one transaction; then sends the frames and starts the calls it asked for, and brings the
+   * zone's index up to date.
+   */
+  private async apply(command: CourierCommand): Promise<Decision> {
+    const decision = this.commit(command);
+    if (decision.ok && zoneTarget(this.courier, this.clock()) !== null) await this.syncZone();
+    await this.timers.arm();
+    return decision;
+  }
+
+  /** The decision and its commit, and the effects that need no answer. */
+  private commit(command: CourierCommand): Decision {
+    const nowMs = this.clock();
+    const decision = decide(this.courier, command, nowMs);
+    if (!decision.ok) return decision;
+    const state = decision.state;
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec(
+        "insert into state (id, state_json) values (1, ?) on conflict (id) do update set state_json = excluded.state_json",
+        JSON.stringify(state),
       );
-      this.timers.set(ZONE_TIMER, this.clock() + ZONE_RETRY_MS);
+      this.outbox.record(state.driverId, decision.events, traceparentFrom(null), nowMs);
+      const due = dueAtMs(state);
+      if (due.offer === null) this.timers.clear(OFFER_TIMER);
+      else this.timers.set(OFFER_TIMER, due.offer);
+      if (state.claims.some((c) => c.result === "pending")) {
+        this.timers.setNoLaterThan(CLAIMS_TIMER, nowMs + PEER_RETRY_MS);
+      }
+    });
+    this.courier = state;
+    for (const effect of decision.effects) {
+      switch (effect.kind) {
+        case "send":
+          this.tell(effect.message);
+          break;
+        case "track":
+          this.background(this.order(effect.orderId).track(state.driverId, effect.position), {
+            orderId: effect.orderId,
+          });
+          break;
+        case "answer_zone":
+          this.background(
+            this.zone(effect.zone).offerAnswered(effect.offerId, state.driverId, effect.answer),
+            { zone: effect.zone },
+          );
+          break;
+        case "claim":
+          // Carried out by the caller (settleClaims), which feeds the answer back.
+          break;
+      }
     }
+    return decision;
   }
 
-  private async tellZone(
-    zone: string,
-    call: (stub: DurableObjectStub<import("../zone/actor.ts").ZoneActor>) => Promise<unknown>,
-  ): Promise<void> {
+  /**
+   * Keeps the courier in exactly one zone while online, and in none otherwise. On a zone change
+   * the old zone lets go first; only then does the new one take the courier, so the courier is
+   * never in two, and a failure is retried, so never lost.
+   */
+  private syncZone(): Promise<void> {
+    this.zoneSyncs = this.zoneSyncs.then(() => this.syncZoneNow());
+    return this.zoneSyncs;
+  }
+
+  private async syncZoneNow(): Promise<void> {
+    const nowMs = this.clock();
+    const target = zoneTarget(this.courier, nowMs);
+    const position = this.courier.position;
+    let indexed = this.courier.indexed;
     try {
-      await call(this.env.ZoneActor.getByName(zone));
+      if (target) {
+        if (indexed.zone && indexed.zone !== target.zone) {
+          const version = indexed.version + 1;
+          await this.zone(indexed.zone).driverUpdate(this.courier.driverId, null, version);
+          indexed = { zone: null, cell: null, busy: false, version, syncedAtMs: nowMs };
+          this.commit({ type: "zone_synced", indexed });
+        }
+        if (target.zone && position) {
+          const version = indexed.version + 1;
+          await this.zone(target.zone).driverUpdate(
+            this.courier.driverId,
+            position,
+            version,
+            target.busy,
+          );
+          indexed = { ...target, version, syncedAtMs: nowMs };
+          this.commit({ type: "zone_synced", indexed });
+        }
+      }
+      const due = dueAtMs(this.courier).zone;
+      if (due === null) this.timers.clear(ZONE_TIMER);
+      else this.timers.set(ZONE_TIMER, due);
     } catch (error) {
-      // The zone also times its offers out by itself; a lost answer costs one expiry, no more.
-      console.warn(JSON.stringify({ msg: "zone answer failed", zone, error: String(error) }));
+      this.warn("zone sync failed; asking again", { error: String(error) });
+      this.timers.set(ZONE_TIMER, nowMs + PEER_RETRY_MS);
     }
   }
 
-  private isAvailable(): boolean {
-    return this.state.online && this.jobs().length === 0;
+  /** A call whose answer nobody waits for; a failure is logged, and the next one repairs it. */
+  private background(call: Promise<unknown>, context: Record<string, unknown>): void {
+    this.ctx.waitUntil(
+      call.catch((error: unknown) =>
+        this.warn("peer call failed", { ...context, error: String(error) }),
+      ),
+    );
+  }
+
+  private order(orderId: string) {
+    return peer(this.env, "DriverActor", "OrderActor", orderId);
+  }
+
+  private zone(zone: string) {
+    return peer(this.env, "DriverActor", "ZoneActor", zone);
   }
 
   private mayWatch(who: Principal): boolean {
-    return who.role === "admin" || (who.role === "driver" && who.userId === this.state.driverId);
-  }
-
-  private snapshot(): DriverState {
-    return {
-      driverId: this.state.driverId,
-      online: this.state.online,
-      position: this.state.position,
-      jobs: this.jobs(),
-      offer: this.state.offer,
-      flaggedFixes: this.state.flaggedFixes,
-    };
-  }
-
-  private save(next: Stored): void {
-    this.ctx.storage.sql.exec(
-      "insert into state (id, state_json) values (1, ?) on conflict (id) do update set state_json = excluded.state_json",
-      JSON.stringify(next),
-    );
-    this.state = next;
-  }
-
-  private record(nowMs: number, event: Omit<Recordable, "seq" | "at">): void {
-    const seq = this.state.eventSeq + 1;
-    this.outbox.record(
-      this.state.driverId,
-      [{ ...event, seq, at: new Date(nowMs).toISOString() }],
-      traceparentFrom(null),
-      nowMs,
-    );
-    this.save({ ...this.state, eventSeq: seq });
-  }
-
-  private jobs(): Job[] {
-    return this.ctx.storage.sql
-      .exec<{ job_json: string }>("select job_json from jobs order by rowid")
-      .toArray()
-      .map((row) => Job.parse(JSON.parse(row.job_json)));
-  }
-
-  private job(orderId: string): Job | undefined {
-    const row = this.ctx.storage.sql
-      .exec<{ job_json: string }>("select job_json from jobs where order_id = ?", orderId)
-      .toArray()[0];
-    return row ? Job.parse(JSON.parse(row.job_json)) : undefined;
-  }
-
-  private storeJob(job: Job): void {
-    this.ctx.storage.sql.exec(
-      "insert into jobs (order_id, job_json, version) values (?, ?, ?) on conflict (order_id) do update set job_json = excluded.job_json, version = excluded.version",
-      job.orderId,
-      JSON.stringify(job),
-      job.version,
-    );
+    return who.role === "admin" || (who.role === "driver" && who.userId === this.courier.driverId);
   }
 
   private tell(message: DriverServerMessage): void {
     for (const connection of this.getConnections<Session>()) send(connection, message);
+  }
+
+  private warn(msg: string, fields: Record<string, unknown>): void {
+    console.warn(JSON.stringify({ msg, driverId: this.courier.driverId, ...fields }));
   }
 }

@@ -210,14 +210,14 @@ describe("OrderActor", () => {
     );
     expect([update.event, update.order.status, update.order.version]).toEqual([
       "OrderAccepted",
-      "accepted",
+      "preparing",
       2,
     ]);
     first.socket.close();
 
     await stub.command(
       staffOf(request.restaurant.id),
-      { type: "start_preparing" },
+      { type: "mark_ready" },
       null,
       request.traceparent,
     );
@@ -225,7 +225,7 @@ describe("OrderActor", () => {
     const resynced = await second.inbox.next<Extract<OrderServerMessage, { type: "snapshot" }>>(
       (m) => m.type === "snapshot",
     );
-    expect([resynced.order.status, resynced.order.version]).toEqual(["preparing", 3]);
+    expect([resynced.order.status, resynced.order.version]).toEqual(["ready", 3]);
   });
 
   it("closes a socket for anyone who may not see the order", async () => {
@@ -286,7 +286,7 @@ describe("OrderActor", () => {
       .where(eq(orderHistory.orderId, request.orderId));
     await close();
     expect(row && [row.status, row.lastSeq, row.totalCents]).toEqual([
-      "accepted",
+      "preparing",
       2,
       request.pricing.totalCents,
     ]);
@@ -304,7 +304,6 @@ describe("rating", () => {
       if (!answer.ok) throw new Error(answer.error?.code);
     };
     await must(stub.command(staff, { type: "accept", prepMinutes: 5 }, null, request.traceparent));
-    await must(stub.command(staff, { type: "start_preparing" }, null, request.traceparent));
     await must(stub.assignDriver(ids.driver, crypto.randomUUID()));
     await must(stub.driverStep(ids.driver, { type: "driver_arrived_at_restaurant" }, "a", at));
     await must(stub.command(staff, { type: "mark_ready" }, null, request.traceparent));

@@ -1,15 +1,6 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { zoneOf } from "../../domain/cells.ts";
-import { trackingEtas } from "../../domain/eta.ts";
-import { distanceM } from "../../domain/geo.ts";
-import {
-  holdIdsOf,
-  holdStep,
-  refundStep,
-  releaseStep,
-  type Step,
-  settleStep,
-} from "../../ledger/order-money.ts";
+import { holdStep, moneyStepFor } from "../../ledger/order-money.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { openDb } from "../../runtime/db.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
@@ -28,16 +19,26 @@ import {
   Tracking,
 } from "../../schema/orders.ts";
 import { OrderClientMessage, type OrderServerMessage } from "../../schema/sockets.ts";
+import { COMMANDS_MIGRATION, CommandMemory } from "../command-memory.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { peer } from "../peers.ts";
 import { ticketOf } from "../restaurant/board.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
+import {
+  atRestaurant,
+  isTracked,
+  KITCHEN_ETA_MS,
+  TRACKING_BROADCAST_MS,
+  trackingAfter,
+} from "./courier-rules.ts";
 import { DELIVERY_CODE_ATTEMPTS_MAX, deliveryCodeFor, hashDeliveryCode } from "./delivery-code.ts";
 import { canView, decide, place, TERMINAL } from "./machine.ts";
+import { OrderPeers, PEERS_MIGRATION } from "./peers.ts";
 import { OrderSaga, SAGA_MIGRATION, SAGA_TIMER } from "./saga.ts";
-import { dispatchRequestOf, jobOf } from "./views.ts";
+import { dispatchNeedOf, jobOf } from "./views.ts";
 
 /** What the gateway hands the actor once it has priced and checked a cart. */
 export type PlacementRequest = {
@@ -66,29 +67,16 @@ const TRACKING_TIMER = "tracking";
 
 /** How long to wait before retrying a peer that did not take an update. */
 const PEER_RETRY_MS = 2_000;
-/** Command answers kept for replays; a client retrying later than this gets a fresh decision. */
-const COMMAND_MEMORY_MS = 24 * 3_600_000;
 /** Sockets watching one order: the customer's devices, staff tablets, a driver, a few admins. */
 const SOCKETS_MAX = 64;
-/** Customers see the courier move at most this often: smooth on a map, cheap on a phone. */
-const TRACKING_BROADCAST_MS = 1_000;
-/** The kitchen's view of the courier's ETA is refreshed at most this often. */
-const KITCHEN_ETA_MS = 15_000;
-/**
- * A courier is "at the restaurant" within this distance: GPS in a city is good to tens of metres,
- * and a courier may wait across the street or in a car park.
- */
-export const GEOFENCE_M = 150;
-/** A position older than this says nothing about where the courier is now. */
-const POSITION_FRESH_MS = 2 * 60_000;
 
 const migrations = [
   {
     id: 1,
     statements: [
       "create table state (id integer primary key check (id = 1), order_json text not null, request_hash text not null, code_hash text not null, code_attempts integer not null default 0)",
-      "create table commands (key text primary key, result_json text not null, at integer not null)",
-      "create table peers (peer text primary key, synced_version integer not null)",
+      COMMANDS_MIGRATION,
+      PEERS_MIGRATION,
       "create table tracking (id integer primary key check (id = 1), tracking_json text not null)",
       TIMERS_MIGRATION,
       ...OUTBOX_MIGRATION,
@@ -97,13 +85,12 @@ const migrations = [
   { id: 2, statements: SAGA_MIGRATION },
 ];
 
-type Peer = { key: string; push: (order: Order) => Promise<void> };
-
 /**
  * One order, from placement to delivery. It owns the order's state, decides every change through
  * the pure machine, writes the change and its events in one transaction, and tells everyone
- * concerned: its sockets, its restaurant's board, its zone's dispatcher, its courier's app.
- * Alarms enforce its deadlines, retry its peers and flush its outbox.
+ * concerned by one push each, after answering: its sockets, its restaurant's board, its zone's
+ * dispatcher, its courier's app. Alarms enforce its deadlines, retry its peers and flush its
+ * outbox.
  */
 export class OrderActor extends Server<Env> {
   static override options = { hibernate: true };
@@ -114,6 +101,8 @@ export class OrderActor extends Server<Env> {
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
   private readonly saga: OrderSaga;
+  private readonly answers: CommandMemory<Order>;
+  private readonly peers: OrderPeers;
   private order: Order | null = null;
   private requestHash = "";
   private tracking: Tracking | null = null;
@@ -131,13 +120,11 @@ export class OrderActor extends Server<Env> {
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
     });
-    this.saga = new OrderSaga(ctx.storage.sql, this.timers, () => {
-      const { db, close } = openDb({
-        databaseUrl: config.databaseUrl,
-        wsProxy: config.dbWsProxy,
-      });
-      return { db, close };
-    });
+    this.saga = new OrderSaga(ctx.storage.sql, this.timers, () =>
+      openDb({ databaseUrl: config.databaseUrl, wsProxy: config.dbWsProxy }),
+    );
+    this.answers = new CommandMemory(ctx.storage.sql, Order);
+    this.peers = new OrderPeers(ctx.storage.sql, env, (msg, fields) => this.warn(msg, fields));
     const row = ctx.storage.sql
       .exec<{ order_json: string; request_hash: string }>(
         "select order_json, request_hash from state",
@@ -160,7 +147,7 @@ export class OrderActor extends Server<Env> {
    * its refusal releases the hold, so a refused order leaves nothing behind.
    */
   async place(request: PlacementRequest): Promise<Result<{ order: Order; created: boolean }>> {
-    const prior = await this.replay(request.requestHash);
+    const prior = this.replayed(request.requestHash);
     if (prior) return prior.ok ? ok({ order: prior.value, created: false }) : prior;
     const nowMs = this.clock();
     const input = {
@@ -179,19 +166,21 @@ export class OrderActor extends Server<Env> {
       customerId: request.customer.id,
       pricing: request.pricing,
     };
-    const attempt = this.saga.nextAttempt();
-    const hold = holdStep(money, attempt);
-    const held = await this.hold(hold, money, nowMs);
+    const hold = holdStep(money, this.saga.nextAttempt());
+    this.ctx.storage.transactionSync(() => this.saga.intendHold(hold, money, nowMs));
+    await this.timers.arm();
+    const held = await this.saga.hold(hold, money, nowMs);
+    await this.timers.arm();
     if (!held.ok) return held;
 
-    const restaurant = this.env.RestaurantActor.getByName(request.restaurant.id);
-    const admission = await restaurant
+    const admission = await peer(this.env, "OrderActor", "RestaurantActor", request.restaurant.id)
       .admit(ticketOf(place(input, nowMs).order), request.basePrepMinutes)
       .catch(() => fail("unavailable", "the restaurant could not be reached; try again"));
     // Another placement of the same order may have finished while the restaurant was answering.
-    const raced = await this.replay(request.requestHash);
+    const raced = this.replayed(request.requestHash);
     if (!admission.ok || raced) {
-      await this.abandonHold(hold, money);
+      await this.saga.abandonHold(hold, money, this.clock());
+      await this.timers.arm();
       if (raced) return raced.ok ? ok({ order: raced.value, created: false }) : raced;
       return admission as Result<never>;
     }
@@ -206,10 +195,7 @@ export class OrderActor extends Server<Env> {
         codeHash,
       );
       // The admission above gave the restaurant this very version of the ticket.
-      this.ctx.storage.sql.exec(
-        "insert into peers (peer, synced_version) values ('restaurant', ?)",
-        order.version,
-      );
+      this.peers.markSynced("restaurant", order.version);
       this.outbox.record(order.id, events, request.traceparent, nowMs);
       this.timers.set(ACCEPT_TIMER, Date.parse(order.acceptBy));
       this.saga.mark(hold.name, "adopted");
@@ -225,6 +211,10 @@ export class OrderActor extends Server<Env> {
    * request did, null when this order does not exist yet.
    */
   async replay(requestHash: string): Promise<Result<Order> | null> {
+    return this.replayed(requestHash);
+  }
+
+  private replayed(requestHash: string): Result<Order> | null {
     if (!this.order) return null;
     return this.requestHash === requestHash
       ? ok(this.order)
@@ -234,64 +224,6 @@ export class OrderActor extends Server<Env> {
         );
   }
 
-  /**
-   * Reserves the order's money. The intent is stored first, so a hold the ledger took is released
-   * even if this actor never hears the answer; a refusal is final and names what was short.
-   */
-  private async hold(
-    step: Step,
-    money: { id: string; customerId: string; pricing: PlacementRequest["pricing"] },
-    nowMs: number,
-  ): Promise<Result<null>> {
-    this.ctx.storage.transactionSync(() => this.saga.intendHold(step, money, nowMs));
-    await this.timers.arm();
-    const submitted = await this.saga.submit(step, nowMs);
-    if (!submitted.ok) {
-      console.warn(
-        JSON.stringify({ msg: "hold failed", orderId: money.id, error: String(submitted.error) }),
-      );
-      return fail("unavailable", "payments are unavailable right now; nothing was charged");
-    }
-    const refused = submitted.outcomes.find((o) => o.result !== "ok" && o.result !== "exists");
-    if (!refused) {
-      this.saga.mark(step.name, "held", submitted.outcomes);
-      return ok(null);
-    }
-    this.saga.mark(step.name, "refused", submitted.outcomes);
-    const short = submitted.outcomes.find((o) => o.result === "exceeds_credits");
-    const ids = holdIdsOf(money, Number(step.name.slice("hold:".length)));
-    if (short && short.id === ids.points) {
-      return fail(
-        "wallet.insufficient_points",
-        `this order redeems ${money.pricing.pointsRedeemed} points, more than the wallet holds`,
-        { pointsRedeemed: money.pricing.pointsRedeemed },
-      );
-    }
-    if (short) {
-      return fail(
-        "wallet.insufficient_funds",
-        `the wallet does not hold the order's total of ${money.pricing.totalCents} cents; top it up`,
-        { totalCents: money.pricing.totalCents },
-      );
-    }
-    console.warn(JSON.stringify({ msg: "hold refused", orderId: money.id, refused }));
-    return fail("unavailable", "payments are unavailable right now; nothing was charged");
-  }
-
-  /** A hold whose placement did not go through is released now (or by the saga's retries). */
-  private async abandonHold(
-    hold: Step,
-    money: { id: string; customerId: string; pricing: PlacementRequest["pricing"] },
-  ): Promise<void> {
-    const nowMs = this.clock();
-    this.ctx.storage.transactionSync(() => {
-      this.saga.mark(hold.name, "abandoned");
-      this.saga.enqueue(releaseStep(money, Number(hold.name.slice("hold:".length))), money, nowMs);
-    });
-    await this.saga.run(nowMs);
-    await this.timers.arm();
-  }
-
   /** The order as `who` may see it; anyone without a right to it is told it does not exist. */
   async view(who: Principal): Promise<Result<OrderView>> {
     if (!this.order || !canView(this.order, who)) return notFound();
@@ -299,8 +231,9 @@ export class OrderActor extends Server<Env> {
   }
 
   /**
-   * Applies one command for `who`. With a `commandId`, a repeat answers exactly what the first
-   * call answered and changes nothing.
+   * Applies one command for `who`: a customer's, a kitchen's (from the gateway, or a tablet's
+   * socket through the RestaurantActor) or an admin's. With a `commandId`, a repeat answers
+   * exactly what the first call answered and changes nothing.
    */
   async command(
     who: Principal,
@@ -309,7 +242,7 @@ export class OrderActor extends Server<Env> {
     traceparent: string,
   ): Promise<Result<OrderView>> {
     const key = commandId ? `${who.userId}:${commandId}` : null;
-    const seen = key ? this.rememberedAnswer(key) : null;
+    const seen = key ? this.answers.recall(key) : null;
     if (seen) return seen.ok ? ok(await this.viewFor(seen.value, who)) : seen;
     if (!this.order || !canView(this.order, who)) return notFound();
     const result = this.apply(command, actorOf(who), traceparent, key);
@@ -319,8 +252,9 @@ export class OrderActor extends Server<Env> {
   }
 
   /**
-   * The compare-and-set at the heart of dispatch: the first driver to accept gets the order; any
-   * other is told it is taken. Asking again for the driver who has it answers yes again.
+   * The compare-and-set at the heart of dispatch: the first courier to claim the order gets it;
+   * any other is told it is taken. Asking again for the courier who has it answers yes again.
+   * The answer is the claiming courier's update, so they get no push of the same version.
    */
   async assignDriver(
     driverId: string,
@@ -348,6 +282,7 @@ export class OrderActor extends Server<Env> {
       by,
       traceparentFrom(null),
       `offer:${offerId}:${driverId}`,
+      `driver:${driverId}`,
     );
     if (!result.ok)
       return result.error.code === "order.illegal_transition" && by.role !== "admin"
@@ -368,23 +303,13 @@ export class OrderActor extends Server<Env> {
     position: Position | null,
   ): Promise<Result<Order>> {
     const key = `${driverId}:${commandId}`;
-    const seen = this.rememberedAnswer(key);
+    const seen = this.answers.recall(key);
     if (seen) return seen;
     const order = this.order;
     if (!order || order.driverId !== driverId) return notFound();
-    const nowMs = this.clock();
     if (step.type === "driver_arrived_at_restaurant" || step.type === "pick_up") {
-      const at = position ?? this.tracking?.position ?? null;
-      const fresh = at !== null && nowMs - Date.parse(at.at) <= POSITION_FRESH_MS;
-      if (!at || !fresh || distanceM(at, order.restaurant.location) > GEOFENCE_M) {
-        return fail(
-          "order.not_at_restaurant",
-          `be within ${GEOFENCE_M} m of the restaurant first`,
-          {
-            distanceM: at ? Math.round(distanceM(at, order.restaurant.location)) : null,
-          },
-        );
-      }
+      const near = atRestaurant(order, position ?? this.tracking?.position ?? null, this.clock());
+      if (!near.ok) return near;
     }
     if (step.type === "deliver") {
       const check = await this.checkCode(order, step.code);
@@ -408,25 +333,14 @@ export class OrderActor extends Server<Env> {
    */
   async track(driverId: string, position: Position): Promise<void> {
     const order = this.order;
-    if (!order || order.driverId !== driverId) return;
-    if (
-      order.status !== "accepted" &&
-      order.status !== "preparing" &&
-      order.status !== "ready" &&
-      order.status !== "picked_up"
-    )
-      return;
-    // The courier's actor hands fixes on without waiting for each to land, so one may overtake
-    // another: a position older than the one held is news of the past, and the newest fix wins.
-    const held = this.tracking;
-    if (held?.driverId === driverId && Date.parse(position.at) < Date.parse(held.position.at)) {
-      return;
-    }
+    if (!order) return;
     const nowMs = this.clock();
-    this.tracking = { driverId, position, ...trackingEtas(order, position, nowMs) };
+    const tracking = trackingAfter(order, this.tracking, driverId, position, nowMs);
+    if (!tracking) return;
+    this.tracking = tracking;
     this.ctx.storage.sql.exec(
       "insert into tracking (id, tracking_json) values (1, ?) on conflict (id) do update set tracking_json = excluded.tracking_json",
-      JSON.stringify(this.tracking),
+      JSON.stringify(tracking),
     );
     if (nowMs - this.trackingSentAtMs >= TRACKING_BROADCAST_MS) {
       this.sendTracking(nowMs);
@@ -434,12 +348,14 @@ export class OrderActor extends Server<Env> {
       this.timers.set(TRACKING_TIMER, this.trackingSentAtMs + TRACKING_BROADCAST_MS);
       await this.timers.arm();
     }
-    if (this.tracking.pickupEta && nowMs - this.kitchenEtaSentAtMs >= KITCHEN_ETA_MS) {
+    if (tracking.pickupEta && nowMs - this.kitchenEtaSentAtMs >= KITCHEN_ETA_MS) {
       this.kitchenEtaSentAtMs = nowMs;
-      this.ctx.waitUntil(
-        this.env.RestaurantActor.getByName(order.restaurant.id)
-          .driverEta(order.id, this.tracking.pickupEta)
-          .catch(() => {}),
+      this.background(
+        peer(this.env, "OrderActor", "RestaurantActor", order.restaurant.id).driverEta(
+          order.id,
+          tracking.pickupEta,
+        ),
+        "restaurant",
       );
     }
   }
@@ -479,10 +395,7 @@ export class OrderActor extends Server<Env> {
       else if (name === TRACKING_TIMER) this.sendTracking(this.clock());
       else if (name === SAGA_TIMER) await this.saga.run(this.clock());
     }
-    this.ctx.storage.sql.exec(
-      "delete from commands where at < ?",
-      this.clock() - COMMAND_MEMORY_MS,
-    );
+    this.answers.forgetOlderThan(this.clock());
     await this.timers.arm();
   }
 
@@ -528,12 +441,16 @@ export class OrderActor extends Server<Env> {
     if (result.ok) await this.afterChange(result.value);
   }
 
-  /** Decides and commits one change; the one write path for every command. */
+  /**
+   * Decides and commits one change; the one write path for every command. `answeredPeer` is a
+   * peer that learns the new version from this call's own answer (a courier's claim).
+   */
   private apply(
     command: OrderCommand,
     by: Actor,
     traceparent: string,
     commandKey: string | null,
+    answeredPeer?: string,
   ): Result<Order> {
     const current = this.order;
     if (!current) return notFound();
@@ -542,24 +459,21 @@ export class OrderActor extends Server<Env> {
     const result: Result<Order> = decision.ok ? ok(decision.order) : decision;
     this.ctx.storage.transactionSync(() => {
       if (decision.ok) {
+        const next = decision.order;
         this.ctx.storage.sql.exec(
           "update state set order_json = ? where id = 1",
-          JSON.stringify(decision.order),
+          JSON.stringify(next),
         );
-        this.outbox.record(decision.order.id, decision.events, traceparent, nowMs);
-        const step = this.moneyStepFor(current, decision.order, command);
-        if (step) this.saga.enqueue(step, decision.order, nowMs);
-        if (decision.order.status !== "placed") this.timers.clear(ACCEPT_TIMER);
-        this.timers.set(PEERS_TIMER, nowMs);
+        this.outbox.record(next.id, decision.events, traceparent, nowMs);
+        const policy = readConfig(this.env).money;
+        const step = moneyStepFor(current, next, command, this.saga.adoptedAttempt(), policy);
+        if (step) this.saga.enqueue(step, next, nowMs);
+        if (next.status !== "placed") this.timers.clear(ACCEPT_TIMER);
+        if (answeredPeer) this.peers.markSynced(answeredPeer, next.version);
+        // The peers hear of it right after the answer; this timer is the retry if they do not.
+        this.timers.set(PEERS_TIMER, nowMs + PEER_RETRY_MS);
       }
-      if (commandKey) {
-        this.ctx.storage.sql.exec(
-          "insert or replace into commands (key, result_json, at) values (?, ?, ?)",
-          commandKey,
-          JSON.stringify(result),
-          nowMs,
-        );
-      }
+      if (commandKey) this.answers.remember(commandKey, result, nowMs);
     });
     if (decision.ok) {
       this.order = decision.order;
@@ -568,7 +482,11 @@ export class OrderActor extends Server<Env> {
     return result;
   }
 
-  /** After a committed change: tell the watchers, then the peers, then re-arm. */
+  /**
+   * After a committed change: the watchers hear of it and the money steps it queued run before
+   * the caller has its answer; the peers (the restaurant's board, the zone, the courier) get one
+   * push each just after, so a peer that sent the command is never called back inside it.
+   */
   private async afterChange(order: Order): Promise<void> {
     const event = order.timeline.at(-1)?.type ?? "updated";
     for (const connection of this.getConnections<{ principal: Principal }>()) {
@@ -583,97 +501,21 @@ export class OrderActor extends Server<Env> {
         order: await this.viewFor(order, who),
       });
     }
-    await this.syncPeers();
     await this.saga.run(this.clock());
     await this.timers.arm();
+    this.ctx.waitUntil(this.syncPeers());
   }
 
-  /**
-   * The money step a change calls for: delivered settles, any other end releases the hold, a
-   * refund refunds. Orders placed before the saga existed hold nothing and move nothing.
-   */
-  private moneyStepFor(before: Order, after: Order, command: OrderCommand): Step | null {
-    const attempt = this.saga.adoptedAttempt();
-    if (attempt === null) return null;
-    const policy = readConfig(this.env).money;
-    if (command.type === "refund") return refundStep(after, command.refundId, policy);
-    if (TERMINAL.has(before.status) || !TERMINAL.has(after.status)) return null;
-    return after.status === "delivered"
-      ? settleStep(after, attempt, policy)
-      : releaseStep(after, attempt);
-  }
-
-  /**
-   * Everyone else who keeps a view of this order: the restaurant's board, the zone that finds it
-   * a courier, and every courier it has had (a courier it no longer has must drop the job).
-   */
-  private peersOf(order: Order): Peer[] {
-    const peers: Peer[] = [
-      {
-        key: "restaurant",
-        push: (o) => this.env.RestaurantActor.getByName(o.restaurant.id).ticketChanged(ticketOf(o)),
-      },
-    ];
-    if (order.readyBy !== null) {
-      peers.push({
-        key: "zone",
-        push: (o) =>
-          this.env.ZoneActor.getByName(zoneOf(o.restaurant.location)).orderChanged(
-            o.id,
-            dispatchRequestOf(o),
-            o.version,
-          ),
-      });
-    }
-    for (const driverId of this.driversOf(order)) {
-      peers.push({
-        key: `driver:${driverId}`,
-        push: (o) => this.env.DriverActor.getByName(driverId).jobChanged(jobOf(o)),
-      });
-    }
-    return peers;
-  }
-
-  /**
-   * Brings every peer up to the order's version. Latest state wins, so a missed update is
-   * repaired by the next one or by the retry timer; peers ignore versions they have seen.
-   */
+  /** Brings every peer up to the order's version, retrying later those that did not take it. */
   private async syncPeers(): Promise<void> {
     const order = this.order;
     if (!order) return;
-    const synced = new Map(
-      this.ctx.storage.sql
-        .exec<{ peer: string; synced_version: number }>("select peer, synced_version from peers")
-        .toArray()
-        .map((row) => [row.peer, row.synced_version]),
-    );
-    let failed = false;
-    await Promise.all(
-      this.peersOf(order)
-        .filter((peer) => (synced.get(peer.key) ?? 0) < order.version)
-        .map(async (peer) => {
-          try {
-            await peer.push(order);
-            this.ctx.storage.sql.exec(
-              "insert into peers (peer, synced_version) values (?, ?) on conflict (peer) do update set synced_version = max(synced_version, excluded.synced_version)",
-              peer.key,
-              order.version,
-            );
-          } catch (error) {
-            failed = true;
-            console.warn(
-              JSON.stringify({
-                msg: "peer sync failed",
-                orderId: order.id,
-                peer: peer.key,
-                error: String(error),
-              }),
-            );
-          }
-        }),
-    );
-    if (failed) this.timers.set(PEERS_TIMER, this.clock() + PEER_RETRY_MS);
-    else this.timers.clear(PEERS_TIMER);
+    const failed = await this.peers.sync(order);
+    if (this.order === order) {
+      if (failed) this.timers.set(PEERS_TIMER, this.clock() + PEER_RETRY_MS);
+      else this.timers.clear(PEERS_TIMER);
+    }
+    await this.timers.arm();
   }
 
   private sendTracking(nowMs: number): void {
@@ -695,14 +537,9 @@ export class OrderActor extends Server<Env> {
 
   private async viewFor(order: Order, who: Principal): Promise<OrderView> {
     const isCustomer = who.role === "customer" && who.userId === order.customerId;
-    const live =
-      order.status === "accepted" ||
-      order.status === "preparing" ||
-      order.status === "ready" ||
-      order.status === "picked_up";
     return {
       ...order,
-      tracking: live ? this.tracking : null,
+      tracking: isTracked(order) ? this.tracking : null,
       deliveryCode:
         isCustomer && order.status !== "delivered" ? await this.codeFor(order.id) : null,
       payment:
@@ -738,21 +575,17 @@ export class OrderActor extends Server<Env> {
     });
   }
 
-  /** Every courier the order has had: the current one, and each one already told about it. */
-  private driversOf(order: Order): string[] {
-    const ids = new Set<string>(order.driverId ? [order.driverId] : []);
-    const rows = this.ctx.storage.sql
-      .exec<{ peer: string }>("select peer from peers where peer like 'driver:%'")
-      .toArray();
-    for (const row of rows) ids.add(row.peer.slice("driver:".length));
-    return [...ids];
+  /** A call whose answer nobody waits for; a failure is logged, and the next one repairs it. */
+  private background(call: Promise<unknown>, peerKey: string): void {
+    this.ctx.waitUntil(
+      call.catch((error: unknown) =>
+        this.warn("peer call failed", { peer: peerKey, error: String(error) }),
+      ),
+    );
   }
 
-  private rememberedAnswer(key: string): Result<Order> | null {
-    const row = this.ctx.storage.sql
-      .exec<{ result_json: string }>("select result_json from commands where key = ?", key)
-      .toArray()[0];
-    return row ? (JSON.parse(row.result_json) as Result<Order>) : null;
+  private warn(msg: string, fields: Record<string, unknown>): void {
+    console.warn(JSON.stringify({ msg, orderId: this.order?.id, ...fields }));
   }
 }
 

@@ -28,7 +28,6 @@ function run(order: Order, steps: Array<[OrderCommand, Actor]>): Order {
 
 const toReady: Array<[OrderCommand, Actor]> = [
   [{ type: "accept", prepMinutes: 12 }, staff],
-  [{ type: "start_preparing" }, staff],
   [{ type: "mark_ready" }, staff],
 ];
 
@@ -64,14 +63,13 @@ describe("placing an order", () => {
 });
 
 describe("the happy path", () => {
-  it("walks placed -> accepted -> preparing -> ready -> picked_up -> delivered", () => {
+  it("walks placed -> preparing (accepting starts it) -> ready -> picked_up -> delivered", () => {
     const order = run(placed(), toDelivered);
     expect(order.status).toBe("delivered");
     expect(order.driverStage).toBe("done");
     expect(order.timeline.map((t) => t.type)).toEqual([
       "OrderPlaced",
       "OrderAccepted",
-      "OrderPreparing",
       "OrderReady",
       "DriverAssigned",
       "DriverArrivedAtRestaurant",
@@ -79,7 +77,7 @@ describe("the happy path", () => {
       "DriverArrivedAtDropoff",
       "OrderDelivered",
     ]);
-    expect(order.version).toBe(9);
+    expect(order.version).toBe(8);
   });
 
   it("sets readyBy from the prep minutes the kitchen gave", () => {
@@ -87,6 +85,23 @@ describe("the happy path", () => {
     expect(decision.ok && decision.order.readyBy).toBe(
       new Date(T0 + 5000 + 20 * 60_000).toISOString(),
     );
+  });
+
+  it("accepts and starts preparing in one transition, with one event", () => {
+    const decision = decide(placed(), { type: "accept", prepMinutes: 20 }, staff, T0 + 5000);
+    expect(decision.ok && decision.order.status).toBe("preparing");
+    expect(decision.ok && decision.events.map((e) => [e.type, e.data.order.status])).toEqual([
+      ["OrderAccepted", "preparing"],
+    ]);
+  });
+
+  it("goes on from `accepted`, as an order stored before that step was merged", () => {
+    const accepted: Order = {
+      ...run(placed(), [[{ type: "accept", prepMinutes: 12 }, staff]]),
+      status: "accepted",
+    };
+    const ready = decide(accepted, { type: "mark_ready" }, staff, T0 + 60_000);
+    expect(ready.ok && ready.order.status).toBe("ready");
   });
 });
 
@@ -116,7 +131,7 @@ describe("refusals", () => {
     ],
     [
       "the restaurant cancelling after pickup",
-      toDelivered.slice(0, 6),
+      toDelivered.slice(0, 5),
       { type: "cancel" },
       staff,
       "order.not_cancellable",
@@ -134,21 +149,21 @@ describe("refusals", () => {
     ],
     [
       "another driver picking up",
-      toDelivered.slice(0, 5),
+      toDelivered.slice(0, 4),
       { type: "pick_up", driverId: ids.otherDriver },
       { role: "driver", userId: ids.otherDriver },
       "order.driver_mismatch",
     ],
     [
       "a driver acting for someone else",
-      toDelivered.slice(0, 5),
+      toDelivered.slice(0, 4),
       { type: "pick_up", driverId: ids.driver },
       { role: "driver", userId: ids.otherDriver },
       "order.driver_mismatch",
     ],
     [
       "assigning a second driver",
-      toDelivered.slice(0, 4),
+      toDelivered.slice(0, 3),
       { type: "assign_driver", driverId: ids.otherDriver },
       system,
       "order.illegal_transition",
@@ -195,7 +210,7 @@ describe("cancellation", () => {
     ],
     [
       "an admin after pickup",
-      toDelivered.slice(0, 7),
+      toDelivered.slice(0, 6),
       { type: "cancel" },
       admin,
       "admin_cancelled",
@@ -220,7 +235,7 @@ describe("cancellation", () => {
 });
 
 describe("who may see an order", () => {
-  const order = run(placed(), toDelivered.slice(0, 4));
+  const order = run(placed(), toDelivered.slice(0, 3));
   it.each([
     ["its customer", principals.customer, true],
     ["another customer", principals.otherCustomer, false],
@@ -249,7 +264,6 @@ describe("under any sequence of commands", () => {
       prepMinutes: fc.integer({ min: 1, max: 180 }),
     }),
     fc.record({ type: fc.constant("reject" as const), reason: fc.constant("busy") }),
-    fc.constant({ type: "start_preparing" as const }),
     fc.constant({ type: "mark_ready" as const }),
     fc.constant({ type: "cancel" as const }),
     fc.constant({ type: "expire" as const }),

@@ -45,17 +45,17 @@ type Rule = {
   toStage?: DriverStage;
 };
 
+/**
+ * The kitchen has the food. `accepted` is only ever read: orders accepted before accepting and
+ * starting became one step (below) may still be stored in it, and go on from it like `preparing`.
+ */
 const kitchenOpen = ["accepted", "preparing", "ready"] as const;
 
 export const transitions: Record<OrderCommandType, Rule> = {
-  accept: { by: ["restaurant", "admin"], from: ["placed"], to: "accepted" },
+  // In a kitchen, saying yes to a ticket and firing it are the same act: one transition.
+  accept: { by: ["restaurant", "admin"], from: ["placed"], to: "preparing" },
   reject: { by: ["restaurant", "admin"], from: ["placed"], to: "rejected" },
-  start_preparing: {
-    by: ["restaurant", "admin", "system"],
-    from: ["accepted"],
-    to: "preparing",
-  },
-  mark_ready: { by: ["restaurant", "admin"], from: ["preparing"], to: "ready" },
+  mark_ready: { by: ["restaurant", "admin"], from: ["accepted", "preparing"], to: "ready" },
   cancel: {
     by: ["customer", "restaurant", "admin"],
     from: ["placed", ...kitchenOpen, "picked_up"],
@@ -247,8 +247,6 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
         type: "OrderRejected",
         data: { order: factsOf(next), reason: command.reason },
       });
-    case "start_preparing":
-      return decided(next, by, nowMs, { type: "OrderPreparing", data: { order: factsOf(next) } });
     case "mark_ready":
       return decided(next, by, nowMs, { type: "OrderReady", data: { order: factsOf(next) } });
     case "cancel":

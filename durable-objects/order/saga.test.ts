@@ -21,9 +21,10 @@ import type { OrderView, Pricing } from "../../schema/orders.ts";
 import { placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
 import { TEST_SECRETS } from "../../test/setup/edge.ts";
+import type { Timers } from "../timers.ts";
 import type { OrderActor } from "./actor.ts";
 import { deliveryCodeFor } from "./delivery-code.ts";
-import { HOLD_INTENT_MS } from "./saga.ts";
+import { HOLD_INTENT_MS, type OrderSaga } from "./saga.ts";
 
 /**
  * The order's money, through the OrderActor and the real ledger (PGlite in this pass): every
@@ -145,7 +146,6 @@ async function deliver(stub: DurableObjectStub<OrderActor>, p: Party, orderId: s
   const staff = staffOf(p);
   const traceparent = placement().traceparent;
   await ok(stub.command(staff, { type: "accept", prepMinutes: 5 }, null, traceparent));
-  await ok(stub.command(staff, { type: "start_preparing" }, null, traceparent));
   await ok(stub.assignDriver(p.driver, crypto.randomUUID()));
   await ok(stub.driverStep(p.driver, { type: "driver_arrived_at_restaurant" }, "arrive", at));
   await ok(stub.command(staff, { type: "mark_ready" }, null, traceparent));
@@ -452,14 +452,16 @@ describe("the order's money", () => {
     // kitchen unreachable after the hold and dropping the release the actor would queue.
     await runInDurableObject(stub, async (actor: OrderActor) => {
       const inner = actor as unknown as {
-        hold(step: unknown, money: unknown, now: number): Promise<unknown>;
+        saga: OrderSaga;
+        timers: Timers;
+        ctx: DurableObjectState;
       };
       const { holdStep } = await import("../../ledger/order-money.ts");
-      await inner.hold(
-        holdStep({ id: request.orderId, customerId: p.customer, pricing: request.pricing }, 1),
-        { id: request.orderId, customerId: p.customer, pricing: request.pricing },
-        T,
-      );
+      const money = { id: request.orderId, customerId: p.customer, pricing: request.pricing };
+      const step = holdStep(money, 1);
+      inner.ctx.storage.transactionSync(() => inner.saga.intendHold(step, money, T));
+      await inner.saga.hold(step, money, T);
+      await inner.timers.arm();
     });
     expect(await balances(partyAccounts(p))).toMatchObject({ wallet: { held: TOTAL } });
 

@@ -1,5 +1,6 @@
 import { createTransfers, type Executor, ensureAccounts } from "../../ledger/engine.ts";
 import {
+  holdRefusalOf,
   type MoneyPolicy,
   releaseStep,
   type Step,
@@ -7,6 +8,7 @@ import {
   type Verdict,
   verdictOf,
 } from "../../ledger/order-money.ts";
+import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { TransferOutcome } from "../../schema/ledger.ts";
 import type { Order, OrderPayment } from "../../schema/orders.ts";
 import type { Timers } from "../timers.ts";
@@ -89,6 +91,35 @@ export class OrderSaga {
       .exec<{ n: number }>("select count(*) as n from saga where kind = 'hold'")
       .one();
     return row.n + 1;
+  }
+
+  /**
+   * Reserves a placement's money, whose intent the caller stored first (`intendHold`), so a hold
+   * the ledger took is released even if the actor never hears the answer. A refusal is final and
+   * names what was short.
+   */
+  async hold(step: Step, money: Money, nowMs: number): Promise<Result<null>> {
+    const submitted = await this.submit(step, nowMs);
+    if (!submitted.ok) {
+      log("hold failed", step.name, { orderId: money.id, error: String(submitted.error) });
+      return fail("unavailable", "payments are unavailable right now; nothing was charged");
+    }
+    const refusal = holdRefusalOf(
+      money,
+      Number(step.name.slice("hold:".length)),
+      submitted.outcomes,
+    );
+    this.mark(step.name, refusal ? "refused" : "held", submitted.outcomes);
+    if (!refusal) return ok(null);
+    if (refusal.code === "unavailable") log("hold refused", step.name, submitted.outcomes);
+    return { ok: false, error: refusal };
+  }
+
+  /** A hold whose placement did not go through is released now (or by the retries). */
+  async abandonHold(hold: Step, money: Money, nowMs: number): Promise<void> {
+    this.mark(hold.name, "abandoned");
+    this.enqueue(releaseStep(money, Number(hold.name.slice("hold:".length))), money, nowMs);
+    await this.run(nowMs);
   }
 
   /** Writes a hold's intent: call before submitting it. */

@@ -1,4 +1,4 @@
-import type { DispatchRequest, Job } from "../../schema/dispatch.ts";
+import type { DispatchNeed, Job } from "../../schema/dispatch.ts";
 import type { Order } from "../../schema/orders.ts";
 
 /** What the courier earns on an order: the delivery fee and the whole tip. */
@@ -22,21 +22,28 @@ export function jobOf(order: Order): Job {
 }
 
 /**
- * What the order asks of its zone: a driver, while it is accepted and unassigned; nothing
- * (null) once it has one, is picked up, or is over.
+ * What the order asks of its zone: a courier while the kitchen has it and nobody carries it;
+ * once someone does, who (so the zone closes that courier's offer as accepted); nothing once over.
  */
-export function dispatchRequestOf(order: Order): DispatchRequest | null {
-  const needsDriver =
-    (order.status === "accepted" || order.status === "preparing" || order.status === "ready") &&
-    order.driverStage === "unassigned";
-  if (!needsDriver || !order.readyBy) return null;
+export function dispatchNeedOf(order: Order): DispatchNeed {
+  const over =
+    order.status === "delivered" || order.status === "cancelled" || order.status === "rejected";
+  if (over) return { kind: "closed" };
+  if (order.driverId !== null) return { kind: "assigned", driverId: order.driverId };
+  const kitchenHasIt =
+    order.status === "accepted" || order.status === "preparing" || order.status === "ready";
+  if (!kitchenHasIt || order.driverStage !== "unassigned" || !order.readyBy)
+    return { kind: "closed" };
   return {
-    orderId: order.id,
-    restaurant: order.restaurant,
-    dropoff: dropoffOf(order),
-    placedAt: order.placedAt,
-    readyBy: order.readyBy,
-    earningsCents: driverEarningsCents(order),
+    kind: "waiting",
+    request: {
+      orderId: order.id,
+      restaurant: order.restaurant,
+      dropoff: dropoffOf(order),
+      placedAt: order.placedAt,
+      readyBy: order.readyBy,
+      earningsCents: driverEarningsCents(order),
+    },
   };
 }
 

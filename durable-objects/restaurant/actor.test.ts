@@ -6,6 +6,7 @@ import type { Principal } from "../../schema/auth.ts";
 import type { RestaurantServerMessage } from "../../schema/sockets.ts";
 import { ids, placeInput, placement, principals } from "../../test/builders.ts";
 import { fund } from "../../test/edge-fixtures.ts";
+import { eventually } from "../../test/eventually.ts";
 import { pelt } from "../../test/fuzz.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import { place } from "../order/machine.ts";
@@ -87,7 +88,8 @@ describe("RestaurantActor", () => {
     const ready = await inbox.next<Extract<RestaurantServerMessage, { type: "ticket.updated" }>>(
       (m) => m.type === "ticket.updated" && m.ticket.status === "ready",
     );
-    expect([ready.ticket.prepMinutes, ready.ticket.version]).toEqual([20, 4]);
+    // Placed (1), accepted and preparing in one step (2), ready (3).
+    expect([ready.ticket.prepMinutes, ready.ticket.version]).toEqual([20, 3]);
   });
 
   it("ignores a stale ticket version", async () => {
@@ -102,9 +104,14 @@ describe("RestaurantActor", () => {
       null,
       request.traceparent,
     );
+    // The order pushes its accepted ticket to the board just after answering.
+    await eventually(async () => {
+      const view = await kitchen.board(staffOf(r.id));
+      return view.ok && view.value.tickets[0]?.status === "preparing" ? true : null;
+    });
     await kitchen.ticketChanged(ticketOf(order.value.order));
     const view = await kitchen.board(staffOf(r.id));
-    expect(view.ok && view.value.tickets.map((t) => t.status)).toEqual(["accepted"]);
+    expect(view.ok && view.value.tickets.map((t) => t.status)).toEqual(["preparing"]);
   });
 
   it("refuses sockets from anyone but its own staff and admins", async () => {

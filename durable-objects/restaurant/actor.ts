@@ -12,6 +12,7 @@ import {
 } from "../../schema/sockets.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
@@ -19,7 +20,7 @@ import {
   admit,
   initialKitchen,
   isOpen,
-  type Kitchen,
+  Kitchen,
   type KitchenChange,
   kitchenState,
   onTicketChanged,
@@ -81,7 +82,7 @@ export class RestaurantActor extends Server<Env> {
     const row = ctx.storage.sql
       .exec<{ state_json: string }>("select state_json from kitchen")
       .toArray()[0];
-    this.kitchen = row ? (JSON.parse(row.state_json) as Kitchen) : initialKitchen(restaurantId);
+    this.kitchen = row ? Kitchen.parse(JSON.parse(row.state_json)) : initialKitchen(restaurantId);
   }
 
   /**
@@ -236,7 +237,7 @@ export class RestaurantActor extends Server<Env> {
   }
 
   /** A staff command, from a tablet's socket or from the HTTP API: one path for both. */
-  async staffCommand(
+  private async staffCommand(
     who: Principal,
     message: Exclude<RestaurantClientMessage, { type: "ping" }>,
   ): Promise<Result<unknown>> {
@@ -268,8 +269,8 @@ export class RestaurantActor extends Server<Env> {
   }
 
   /**
-   * Sends a staff command to the order that owns the ticket. Accepting also starts preparation:
-   * in a kitchen, saying yes to a ticket and firing it are the same act.
+   * Sends a staff command to the order that owns the ticket, once: the order decides (accepting
+   * starts preparing in the same step), and its own push brings the board up to date.
    */
   private async forward(
     who: Principal,
@@ -278,21 +279,15 @@ export class RestaurantActor extends Server<Env> {
     commandId: string,
   ): Promise<Result<unknown>> {
     if (!this.ticket(orderId)) return fail("ticket.not_found", "no such ticket on this board");
-    const order = this.env.OrderActor.getByName(orderId);
-    const trace = traceparentFrom(null);
-    const result = await order.command(who, command, commandId, trace);
+    const result = await peer(this.env, "RestaurantActor", "OrderActor", orderId).command(
+      who,
+      command,
+      commandId,
+      traceparentFrom(null),
+    );
     if (!result.ok) {
       if (result.error.code === "order.not_found") this.dropTicket(orderId);
       return result;
-    }
-    if (command.type === "accept" && result.value.status === "accepted") {
-      const started = await order.command(
-        who,
-        { type: "start_preparing" },
-        `${commandId}:start`,
-        trace,
-      );
-      if (!started.ok) return started;
     }
     return ok(null);
   }

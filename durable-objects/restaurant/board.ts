@@ -1,7 +1,8 @@
+import { z } from "zod";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { RestaurantEventData } from "../../schema/events.ts";
 import type { Order } from "../../schema/orders.ts";
-import type { KitchenState, PauseReason, Ticket } from "../../schema/sockets.ts";
+import { KitchenState, type PauseReason, type Ticket } from "../../schema/sockets.ts";
 
 /**
  * The kitchen's rules, pure: whether a new order may come in and how long it will take, what an
@@ -9,7 +10,9 @@ import type { KitchenState, PauseReason, Ticket } from "../../schema/sockets.ts"
  * these return and tells the staff.
  */
 
-export type Kitchen = KitchenState & { eventSeq: number };
+/** The kitchen as its actor stores it: its state, and the counter its events are numbered by. */
+export const Kitchen = KitchenState.extend({ eventSeq: z.number().int().min(0) });
+export type Kitchen = z.infer<typeof Kitchen>;
 
 export type KitchenEvent = RestaurantEventData & { seq: number; at: string };
 

@@ -14,6 +14,7 @@ import type { OrderServerMessage, RestaurantServerMessage } from "../../schema/s
 import type { ZoneServerMessage } from "../../schema/zone.ts";
 import { ids, placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
+import { eventually } from "../../test/eventually.ts";
 import { SocketInbox } from "../../test/socket-inbox.ts";
 import type { DriverActor } from "../driver/actor.ts";
 import type { OrderActor } from "../order/actor.ts";
@@ -95,25 +96,6 @@ async function offerOf(
 }
 
 type TrackingMessage = Extract<OrderServerMessage, { type: "tracking" }>;
-
-/**
- * Reads until `done` holds of the answer, for at most `timeoutMs`: for work another actor does in
- * the background (a courier's actor hands positions on without waiting for them to land).
- */
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) || value === null || value === undefined) {
-    if (Date.now() > deadline)
-      throw new Error(`not so within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    value = await read();
-  }
-  return value;
-}
 
 /** A customer's wallet as the ledger has it: posted balance and what is held pending. */
 async function walletBalance(customerId: string): Promise<{ posted: number; held: number }> {
@@ -335,8 +317,9 @@ describe("dispatch", () => {
     const seen = async () =>
       (await zone.view()).drivers.find((d) => d.driverId === courier.id)?.position;
     const first = await seen();
-    // A few metres, in the same block-sized cell: the zone keeps the position it had.
-    let fixAt = Date.now() + 2_000;
+    // A few metres, in the same block-sized cell: the zone keeps the position it had (fixes well
+    // inside the zone's refresh period, after which a fix refreshes its entry).
+    let fixAt = Date.now() + 500;
     let inside = near(start, 3);
     for (let m = 6; cellOf(inside) === cellOf(start) && m < 60; m += 3) {
       await pinClock(courier.stub, fixAt);
@@ -345,7 +328,7 @@ describe("dispatch", () => {
       );
       expect(await seen()).toEqual(first);
       inside = near(start, m);
-      fixAt += 2_000;
+      fixAt += 500;
     }
     // Into the next cell: the zone hears of it at once.
     let next = start;
@@ -470,7 +453,7 @@ describe("every escalation path", () => {
     expect(held.ok && held.value.payment?.state).toBe("held");
 
     await round(zone, T + policy.giveUpAfterMs - policy.roundMs - 1);
-    expect((await order.snapshot())?.status).toBe("accepted");
+    expect((await order.snapshot())?.status).toBe("preparing");
     await round(zone, T + policy.giveUpAfterMs);
 
     const view = await order.view(who);
@@ -581,7 +564,8 @@ describe("the admin's map", () => {
       request.traceparent,
     );
     expect(back.ok).toBe(true);
-    expect(await stateOf()).toBe("idle");
+    // The order tells its courier just after answering; the courier then tells its zone.
+    await eventually(async () => ((await stateOf()) === "idle" ? true : null));
     expect((await zone.supply(restaurant)).availableDrivers).toBe(1);
   });
 });
@@ -631,15 +615,13 @@ describe("on the job", () => {
 
   /** The order's tracking once the courier's actor has handed it a position, however late. */
   async function trackedAt(order: DurableObjectStub<OrderActor>, atMs: number | null) {
-    return eventually(
-      async () => {
-        const view = await order.view(principals.customer);
-        return view.ok ? view.value.tracking : null;
-      },
-      (tracking) =>
-        tracking !== null &&
-        (atMs === null || tracking.position.at === new Date(atMs).toISOString()),
-    );
+    return eventually(async () => {
+      const view = await order.view(principals.customer);
+      const tracking = view.ok ? view.value.tracking : null;
+      return tracking && (atMs === null || tracking.position.at === new Date(atMs).toISOString())
+        ? tracking
+        : null;
+    }, 5_000);
   }
 
   it("sends the customer at most one position a second, and the newest fix wins", async () => {
@@ -763,7 +745,6 @@ describe("on the job", () => {
   it("delivers only with the customer's code, and locks after too many wrong ones", async () => {
     const { courier, stub: order, staff, restaurant, request } = await assigned();
     const trace = request.traceparent;
-    await order.command(staff, { type: "start_preparing" }, null, trace);
     await order.command(staff, { type: "mark_ready" }, null, trace);
     await courier.stub.fix(courier.who, {
       ...near(restaurant, 20),
@@ -821,7 +802,6 @@ describe("on the job", () => {
 
   it("locks delivery by code after five wrong codes", async () => {
     const { courier, stub: order, staff, restaurant, request } = await assigned();
-    await order.command(staff, { type: "start_preparing" }, null, request.traceparent);
     await order.command(staff, { type: "mark_ready" }, null, request.traceparent);
     await courier.stub.fix(courier.who, {
       ...near(restaurant, 20),

@@ -1,27 +1,43 @@
 import { gridDisk } from "h3-js";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { z } from "zod";
-import {
-  type DispatchPolicy,
-  defaultDispatchPolicy,
-  escalationOf,
-} from "../../dispatch/escalation.ts";
+import { type DispatchPolicy, defaultDispatchPolicy } from "../../dispatch/escalation.ts";
 import { FleetIndex } from "../../dispatch/fleet-index.ts";
-import { planRound } from "../../dispatch/round.ts";
-import type { Courier, OrderToDispatch } from "../../dispatch/types.ts";
 import { zonesWithin } from "../../domain/cells.ts";
 import { travelMs } from "../../domain/geo.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
-import type { DispatchRequest, Offer, Supply } from "../../schema/dispatch.ts";
-import { DispatchRequest as DispatchRequestSchema } from "../../schema/dispatch.ts";
+import {
+  type DispatchNeed,
+  DispatchRequest,
+  OfferAnswer,
+  type Supply,
+} from "../../schema/dispatch.ts";
 import type { LatLng, Position } from "../../schema/geo.ts";
 import { ZoneClientMessage, type ZoneServerMessage, type ZoneSnapshot } from "../../schema/zone.ts";
-import { ActorOutbox, OUTBOX_TIMER, type Recordable } from "../outbox/outbox.ts";
+import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
 import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
 import { TIMERS_MIGRATION, Timers } from "../timers.ts";
+import {
+  applyChanges,
+  decide,
+  emptyBook,
+  isIdle,
+  nextRoundAtMs,
+  openRound,
+  planOffers,
+  type Search,
+  snapshotOf,
+  waitingOrders,
+  type ZoneBook,
+  type ZoneCommand,
+  type ZoneCourier,
+  type ZoneDecision,
+  type ZoneOrder,
+} from "./book.ts";
 
 const ROUND_TIMER = "round";
 const SNAPSHOT_TIMER = "snapshot";
@@ -54,29 +70,36 @@ const migrations = [
   },
   // Couriers on a job stay on the admin's map (busy = 1), never in the dispatch index.
   { id: 2, statements: ["alter table drivers add column busy integer not null default 0"] },
+  // A courier busy with another zone's offer is not offered work here until then.
+  {
+    id: 3,
+    statements: ["alter table drivers add column refused_until integer not null default 0"],
+  },
 ];
 
-type OrderRow = {
-  orderId: string;
-  request: DispatchRequest;
-  version: number;
-  firstSeenAtMs: number;
-  offerId: string | null;
-  offeredTo: string | null;
-  offerExpiresAtMs: number | null;
-  declined: string[];
-  escalation: "none" | "widened" | "alerted";
-};
+/** An order row; `declined_json` holds its refusals (bare courier ids, from earlier builds). */
+const OrderRow = z.object({
+  order_id: z.uuid(),
+  request_json: z.string(),
+  version: z.number().int(),
+  first_seen_at: z.number(),
+  offer_id: z.string().nullable(),
+  offered_to: z.string().nullable(),
+  offer_expires_at: z.number().nullable(),
+  declined_json: z.string(),
+  escalation: z.enum(["none", "widened", "alerted"]),
+});
+const Refusals = z.array(
+  z.union([z.object({ driverId: z.uuid(), why: OfferAnswer, untilMs: z.number() }), z.uuid()]),
+);
 
 type Session = { admin: true };
 
-/** A position as the policy sees it here: a point, and the restaurant it is, if it is one. */
-type Pickup = LatLng & { restaurantId: string | null };
-
 /**
- * One district (an H3 cell at the zone resolution). It indexes the couriers available in it by
- * block, holds the orders of its restaurants that need a courier, and matches them in rounds with
- * the pure dispatch policy, sending offers to couriers and escalating orders no one takes.
+ * One district (an H3 cell at the zone resolution): the shell over the pure book in book.ts. It
+ * keeps the book in memory and in its tables (each change a row), the idle couriers in a ring
+ * search index, and carries out what the book decides: offers to couriers, withdrawals, giving an
+ * order up, alerts to the admins watching, and rounds on its timer.
  */
 export class ZoneActor extends Server<Env> {
   static override options = { hibernate: true };
@@ -89,28 +112,23 @@ export class ZoneActor extends Server<Env> {
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
   private readonly fleet = new FleetIndex();
-  private readonly zone: string;
-  private eventSeq = 0;
+  private book: ZoneBook;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     applyMigrations(ctx.storage, migrations);
     this.timers = new Timers(ctx.storage);
-    this.zone = ctx.id.name ?? ctx.id.toString();
+    const zone = ctx.id.name ?? ctx.id.toString();
     const config = readConfig(env);
     this.outbox = new ActorOutbox(ctx.storage.sql, this.timers, {
-      source: `zone:${this.zone}`,
+      source: `zone:${zone}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
     });
-    for (const row of ctx.storage.sql
-      .exec<{ driver_id: string; lat: number; lng: number }>(
-        "select driver_id, lat, lng from drivers where busy = 0",
-      )
-      .toArray()) {
-      this.fleet.set(row.driver_id, { lat: row.lat, lng: row.lng });
+    this.book = this.load(zone);
+    for (const courier of this.book.couriers.values()) {
+      if (!courier.busy) this.fleet.set(courier.driverId, courier.position);
     }
-    this.eventSeq = ctx.storage.kv.get<number>("eventSeq") ?? 0;
   }
 
   /**
@@ -125,102 +143,31 @@ export class ZoneActor extends Server<Env> {
     version: number,
     busy = false,
   ): Promise<void> {
-    const known = this.ctx.storage.sql
-      .exec<{ version: number }>("select version from versions where driver_id = ?", driverId)
-      .toArray()[0];
-    if (known && known.version >= version) return;
-    this.ctx.storage.sql.exec(
-      "insert into versions (driver_id, version) values (?, ?) on conflict (driver_id) do update set version = excluded.version",
-      driverId,
-      version,
-    );
-    if (position === null) {
-      this.ctx.storage.sql.exec("delete from drivers where driver_id = ?", driverId);
-      this.fleet.remove(driverId);
-    } else {
-      this.ctx.storage.sql.exec(
-        `insert into drivers (driver_id, lat, lng, at, version, seen_at, busy) values (?, ?, ?, ?, ?, ?, ?)
-         on conflict (driver_id) do update set lat = excluded.lat, lng = excluded.lng, at = excluded.at,
-           version = excluded.version, seen_at = excluded.seen_at, busy = excluded.busy`,
-        driverId,
-        position.lat,
-        position.lng,
-        position.at,
-        version,
-        this.clock(),
-        busy ? 1 : 0,
-      );
-      if (busy) {
-        this.fleet.remove(driverId);
-      } else {
-        this.fleet.set(driverId, position);
-        if (this.waitingOrders().length > 0)
-          await this.scheduleRound(this.fleet.size >= this.policy.ampleSupply);
-      }
-    }
-    this.snapshotSoon();
+    await this.apply({ type: "driver_update", driverId, position, version, busy });
   }
 
   /**
-   * An order's dispatch needs, from its OrderActor: a request while it needs a courier, null when
-   * it no longer does (assigned, picked up, cancelled). Stale versions change nothing.
+   * What an order needs of its zone, from its OrderActor: a courier while it waits for one, or
+   * nothing more (assigned, or over). Stale versions change nothing.
    */
-  async orderChanged(
-    orderId: string,
-    request: DispatchRequest | null,
-    version: number,
-  ): Promise<void> {
-    const current = this.orderRow(orderId);
-    if (current && current.version >= version) return;
-    if (request === null) {
-      if (current) await this.forget(current, "withdrawn");
-      this.snapshotSoon();
-      await this.timers.arm();
-      return;
-    }
-    const parsed = DispatchRequestSchema.parse(request);
-    this.ctx.storage.sql.exec(
-      `insert into orders (order_id, request_json, version, first_seen_at) values (?, ?, ?, ?)
-       on conflict (order_id) do update set request_json = excluded.request_json, version = excluded.version`,
-      orderId,
-      JSON.stringify(parsed),
-      version,
-      this.clock(),
-    );
-    await this.scheduleRound(this.fleet.size >= this.policy.ampleSupply);
-    this.snapshotSoon();
+  async orderChanged(orderId: string, need: DispatchNeed, version: number): Promise<void> {
+    await this.apply({ type: "order_changed", orderId, need, version });
   }
 
-  /** A courier's answer to an offer this zone made. */
-  async offerAnswered(
-    offerId: string,
-    driverId: string,
-    answer: "accepted" | "declined" | "expired" | "taken",
-  ): Promise<void> {
-    const orders = this.allOrders().filter((o) => o.offerId === offerId);
-    for (const order of orders) {
-      if (answer === "accepted") {
-        // The order itself will say it no longer needs a courier; until then it is spoken for.
-        continue;
-      }
-      this.ctx.storage.sql.exec(
-        "update orders set offer_id = null, offered_to = null, offer_expires_at = null, declined_json = ? where order_id = ?",
-        JSON.stringify([...new Set([...order.declined, driverId])]),
-        order.orderId,
-      );
-    }
-    if (answer !== "accepted") await this.scheduleRound(true);
-    this.snapshotSoon();
+  /** A courier's answer to an offer this zone made, when it did not end in a claim. */
+  async offerAnswered(offerId: string, driverId: string, answer: OfferAnswer): Promise<void> {
+    await this.apply({ type: "offer_answered", offerId, driverId, answer });
   }
 
   /** What a checkout quote needs: how many couriers are free here and how far the nearest is. */
   async supply(point: LatLng): Promise<Supply> {
-    const nearest = this.fleet.nearest(point, 1, this.policy.searchRadiusM)[0];
+    const nowMs = this.clock();
+    const nearest = this.idleNear(point, 1, this.policy.searchRadiusM, nowMs)[0];
     return {
-      zone: this.zone,
-      availableDrivers: this.fleet.size,
-      pendingOrders: this.waitingOrders().length,
-      nearestDriverMs: nearest ? travelMs(nearest.point, point) : null,
+      zone: this.book.zone,
+      availableDrivers: [...this.book.couriers.values()].filter((c) => isIdle(c, nowMs)).length,
+      pendingOrders: waitingOrders(this.book).length,
+      nearestDriverMs: nearest ? travelMs(nearest.position, point) : null,
     };
   }
 
@@ -234,16 +181,16 @@ export class ZoneActor extends Server<Env> {
     if (asks.length > CANDIDATE_ASKS_MAX) {
       throw new Error(`at most ${CANDIDATE_ASKS_MAX} candidate searches per call`);
     }
+    const nowMs = this.clock();
     const found = new Map<string, Position>();
     for (const ask of asks) {
-      for (const hit of this.fleet.nearest(
+      for (const hit of this.idleNear(
         ask.point,
         this.policy.candidatesPerOrder,
         ask.radiusM,
+        nowMs,
       )) {
-        if (found.has(hit.driverId)) continue;
-        const position = this.driverPosition(hit.driverId);
-        if (position) found.set(hit.driverId, position);
+        found.set(hit.driverId, hit.position);
       }
     }
     return [...found].map(([driverId, position]) => ({ driverId, position }));
@@ -255,14 +202,15 @@ export class ZoneActor extends Server<Env> {
 
   /** The zone as an admin's map shows it. */
   async view(): Promise<ZoneSnapshot> {
-    return this.snapshot();
+    return snapshotOf(this.book, this.clock());
   }
 
   override async onAlarm(): Promise<void> {
     for (const name of this.timers.takeDue(this.clock())) {
       if (name === ROUND_TIMER) await this.round();
       else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
-      else if (name === SNAPSHOT_TIMER) this.broadcastSnapshot();
+      else if (name === SNAPSHOT_TIMER)
+        this.tellAdmins({ type: "zone", zone: snapshotOf(this.book, this.clock()) });
     }
     await this.timers.arm();
   }
@@ -278,397 +226,322 @@ export class ZoneActor extends Server<Env> {
       return;
     }
     connection.setState({ admin: true } satisfies Session);
-    send<ZoneServerMessage>(connection, { type: "zone", zone: this.snapshot() });
+    send<ZoneServerMessage>(connection, {
+      type: "zone",
+      zone: snapshotOf(this.book, this.clock()),
+    });
   }
 
   override async onMessage(connection: Connection<Session>, raw: WSMessage): Promise<void> {
     const parsed = parseFrame(raw, ZoneClientMessage);
     if (!parsed.ok) send<ZoneServerMessage>(connection, { type: "error", error: parsed.error });
     else if (parsed.value.type === "ping") send<ZoneServerMessage>(connection, { type: "pong" });
-    else send<ZoneServerMessage>(connection, { type: "zone", zone: this.snapshot() });
+    else
+      send<ZoneServerMessage>(connection, {
+        type: "zone",
+        zone: snapshotOf(this.book, this.clock()),
+      });
   }
 
   /**
-   * One dispatch round: let go of stale couriers and lapsed offers, escalate orders that waited
-   * too long, then plan with the policy over the couriers near each restaurant (and the
-   * neighbours' when supply here is short) and send the offers it chose.
+   * One dispatch round: the book expires, escalates and says where to look; couriers are gathered
+   * near each restaurant (and from the neighbouring zones when short); the book plans the offers,
+   * which are sent. A courier who refuses as busy is not a decline: the book just tries again.
    */
   private async round(): Promise<void> {
     const nowMs = this.clock();
-    this.forgetStaleDrivers(nowMs);
-    for (const order of this.allOrders()) {
-      if (
-        order.offerExpiresAtMs !== null &&
-        order.offerExpiresAtMs + this.policy.offerGraceMs <= nowMs
-      ) {
-        await this.offerAnswered(order.offerId!, order.offeredTo!, "expired");
-      }
+    const opened = openRound(this.book, nowMs, this.policy);
+    await this.commit(opened);
+    if (opened.searches.length > 0) {
+      const pool = await this.candidatesFor(opened.searches, nowMs);
+      await this.commit(planOffers(this.book, pool, nowMs, () => crypto.randomUUID(), this.policy));
     }
-    const waiting: OrderRow[] = [];
-    for (const order of this.waitingOrders()) {
-      const step = escalationOf(order.firstSeenAtMs, order.escalation, nowMs, this.policy);
-      if (step === "abandon") {
-        await this.abandon(order, nowMs);
-        continue;
-      }
-      if (step === "widen" || step === "alert") {
-        const level = step === "widen" ? "widened" : "alerted";
-        this.ctx.storage.sql.exec(
-          "update orders set escalation = ? where order_id = ?",
-          level,
-          order.orderId,
-        );
-        this.record(nowMs, {
-          type: "DispatchEscalated",
-          data: { orderId: order.orderId, level, waitedMs: nowMs - order.firstSeenAtMs },
-        });
-        order.escalation = level;
-        if (level === "alerted") this.alertAdmins(order, nowMs);
-      }
-      waiting.push(order);
-    }
-    if (waiting.length > 0) {
-      const { pool, positions } = await this.candidatesFor(waiting);
-      // A courier who turned down an order is not offered that restaurant again this round, and
-      // a restaurant's orders reach only as far as the longest-waiting of them may search.
-      const declinedAt = new Map<string, Set<string>>();
-      const radiusAt = new Map<string, number>();
-      for (const order of waiting) {
-        const restaurantId = order.request.restaurant.id;
-        const set = declinedAt.get(restaurantId) ?? new Set<string>();
-        for (const id of order.declined) set.add(id);
-        declinedAt.set(restaurantId, set);
-        radiusAt.set(restaurantId, Math.max(radiusAt.get(restaurantId) ?? 0, this.radiusOf(order)));
-      }
-      const courierOf = (driverId: string): Courier<Pickup> => ({
-        id: driverId,
-        position: { ...positions.get(driverId)!, restaurantId: null },
-        freeAtMs: nowMs,
-      });
-      const assignments = planRound<Pickup>({
-        nowMs,
-        couriers: [...positions.keys()].map(courierOf),
-        orders: waiting.map(
-          (o): OrderToDispatch<Pickup> => ({
-            id: o.orderId,
-            restaurantId: o.request.restaurant.id,
-            pickup: { ...o.request.restaurant.location, restaurantId: o.request.restaurant.id },
-            dropoff: { lat: o.request.dropoff.lat, lng: o.request.dropoff.lng, restaurantId: null },
-            placedAtMs: Date.parse(o.request.placedAt),
-            readyAtMs: Date.parse(o.request.readyBy),
-          }),
-        ),
-        travelMs: (a, b) => travelMs(a, b),
-        config: { roundMs: this.policy.roundMs },
-        candidatesOf: (pickup, k) => {
-          const refused = pickup.restaurantId ? declinedAt.get(pickup.restaurantId) : undefined;
-          const radiusM =
-            (pickup.restaurantId ? radiusAt.get(pickup.restaurantId) : undefined) ??
-            this.policy.searchRadiusM;
-          return pool
-            .nearest(pickup, k + (refused?.size ?? 0), radiusM)
-            .filter((hit) => !refused?.has(hit.driverId))
-            .slice(0, k)
-            .map((hit) => courierOf(hit.driverId));
-        },
-      });
-      for (const assignment of assignments) {
-        const orders = assignment.orderIds
-          .map((id) => waiting.find((o) => o.orderId === id))
-          .filter((o) => o !== undefined);
-        const position = positions.get(assignment.courierId);
-        if (orders.length > 0 && position) {
-          await this.sendOffer(
-            { driverId: assignment.courierId, position },
-            orders,
-            assignment.pickupAtMs,
-            nowMs,
-          );
-        }
-      }
-    }
-    if (this.waitingOrders().length > 0 || this.allOrders().some((o) => o.offerId)) {
-      this.timers.set(ROUND_TIMER, nowMs + this.policy.roundMs);
-    }
-    this.snapshotSoon();
+    const next = nextRoundAtMs(this.book, this.clock(), this.policy);
+    if (next !== null) this.timers.setNoLaterThan(ROUND_TIMER, next);
   }
 
   /**
-   * Couriers for this round: the nearest few to each waiting order's restaurant, by grid rings,
-   * within the normal search radius. When that finds too few, the neighbouring zones are asked
-   * within the same radius. An order that has waited past the widen deadline is searched for
-   * within the widened radius, which reaches zones beyond the neighbours: every zone that may
-   * hold a point that near is asked.
+   * Couriers for this round: the nearest few to each restaurant with waiting orders, by grid
+   * rings, within its search radius. When that finds too few, the neighbouring zones are asked
+   * within the same radius; a widened search asks every zone that may hold a point that near.
    */
-  private async candidatesFor(
-    waiting: OrderRow[],
-  ): Promise<{ pool: FleetIndex; positions: Map<string, LatLng> }> {
-    const offered = new Set(this.allOrders().flatMap((o) => (o.offeredTo ? [o.offeredTo] : [])));
-    const pool = new FleetIndex();
-    const positions = new Map<string, LatLng>();
-    const add = (driverId: string, point: LatLng) => {
-      if (offered.has(driverId) || positions.has(driverId)) return;
-      pool.set(driverId, point);
-      positions.set(driverId, point);
-    };
-    // What to ask of which zone: one search per restaurant and radius, however many orders.
-    const asks = new Map<string, Map<string, CandidateAsk>>();
-    const ask = (zone: string, key: string, search: CandidateAsk) => {
-      if (zone === this.zone) return;
-      const searches = asks.get(zone) ?? new Map<string, CandidateAsk>();
-      searches.set(key, search);
-      asks.set(zone, searches);
-    };
-    const neighbours = gridDisk(this.zone, 1);
-    for (const order of waiting) {
-      const widened = order.escalation !== "none";
-      const radiusM = this.radiusOf(order);
-      const point = order.request.restaurant.location;
-      const hits = this.fleet.nearest(point, this.policy.candidatesPerOrder, radiusM);
-      for (const hit of hits) add(hit.driverId, hit.point);
+  private async candidatesFor(searches: Search[], nowMs: number): Promise<Map<string, LatLng>> {
+    const pool = new Map<string, LatLng>();
+    const asks = new Map<string, CandidateAsk[]>();
+    const neighbours = gridDisk(this.book.zone, 1);
+    for (const search of searches) {
+      const hits = this.idleNear(
+        search.point,
+        this.policy.candidatesPerOrder,
+        search.radiusM,
+        nowMs,
+      );
+      for (const hit of hits) pool.set(hit.driverId, hit.position);
       // Other zones are asked only when this one is short: a widened search fans out to every
       // zone within its radius (dozens), so it is not paid while supply is at hand.
-      if (hits.length < this.policy.candidatesPerOrder) {
-        const zones = widened ? zonesWithin(point, radiusM) : neighbours;
-        const key = `${order.request.restaurant.id}:${radiusM}`;
-        for (const zone of zones) ask(zone, key, { point, radiusM });
+      if (hits.length >= this.policy.candidatesPerOrder) continue;
+      const zones = search.widened ? zonesWithin(search.point, search.radiusM) : neighbours;
+      for (const zone of zones) {
+        if (zone === this.book.zone) continue;
+        asks.set(zone, [
+          ...(asks.get(zone) ?? []),
+          { point: search.point, radiusM: search.radiusM },
+        ]);
       }
     }
     const answers = await Promise.allSettled(
-      [...asks].flatMap(([zone, searches]) =>
-        chunks([...searches.values()], CANDIDATE_ASKS_MAX).map((chunk) =>
-          this.env.ZoneActor.getByName(zone).candidates(chunk),
+      [...asks].flatMap(([zone, list]) =>
+        chunks(list, CANDIDATE_ASKS_MAX).map((chunk) =>
+          peer(this.env, "ZoneActor", "ZoneActor", zone).candidates(chunk),
         ),
       ),
     );
     for (const answer of answers) {
-      if (answer.status !== "fulfilled") continue;
-      for (const c of answer.value) add(c.driverId, c.position);
-    }
-    return { pool, positions };
-  }
-
-  /** How far from its restaurant couriers are looked for: farther once the order has waited. */
-  private radiusOf(order: OrderRow): number {
-    return order.escalation === "none" ? this.policy.searchRadiusM : this.policy.widenedRadiusM;
-  }
-
-  private async sendOffer(
-    courier: { driverId: string; position: LatLng },
-    orders: OrderRow[],
-    pickupAtMs: number,
-    nowMs: number,
-  ): Promise<void> {
-    const first = orders[0]!.request;
-    const offer: Offer = {
-      offerId: crypto.randomUUID(),
-      zone: this.zone,
-      orderIds: orders.map((o) => o.orderId),
-      restaurant: first.restaurant,
-      dropoffs: orders.map((o) => o.request.dropoff),
-      earningsCents: orders.reduce((sum, o) => sum + o.request.earningsCents, 0),
-      readyBy: orders
-        .map((o) => o.request.readyBy)
-        .sort()
-        .at(-1)!,
-      pickupEta: new Date(
-        Math.max(pickupAtMs, nowMs + travelMs(courier.position, first.restaurant.location)),
-      ).toISOString(),
-      expiresAt: new Date(nowMs + this.policy.offerTtlMs).toISOString(),
-    };
-    const answer = await this.env.DriverActor.getByName(courier.driverId)
-      .offer(offer)
-      .catch((error: unknown) => ({
-        ok: false as const,
-        error: { code: "unavailable" as const, message: String(error) },
-      }));
-    if (!answer.ok) {
-      // Busy or gone: not a candidate for these orders this time round.
-      for (const order of orders) {
-        this.ctx.storage.sql.exec(
-          "update orders set declined_json = ? where order_id = ?",
-          JSON.stringify([...new Set([...order.declined, courier.driverId])]),
-          order.orderId,
-        );
+      if (answer.status === "rejected") {
+        this.warn("a neighbouring zone did not answer", { error: String(answer.reason) });
+        continue;
       }
-      return;
+      for (const c of answer.value) if (!pool.has(c.driverId)) pool.set(c.driverId, c.position);
     }
-    for (const order of orders) {
-      this.ctx.storage.sql.exec(
-        "update orders set offer_id = ?, offered_to = ?, offer_expires_at = ? where order_id = ?",
-        offer.offerId,
-        courier.driverId,
-        Date.parse(offer.expiresAt),
-        order.orderId,
-      );
-    }
-    this.record(nowMs, {
-      type: "OfferSent",
-      data: {
-        offerId: offer.offerId,
-        driverId: courier.driverId,
-        orderIds: offer.orderIds,
-        expiresAt: offer.expiresAt,
-      },
-    });
+    return pool;
   }
 
-  /** No courier in time: the order is cancelled (its money released by its own saga). */
-  private async abandon(order: OrderRow, nowMs: number): Promise<void> {
-    this.record(nowMs, {
-      type: "DispatchEscalated",
-      data: { orderId: order.orderId, level: "abandoned", waitedMs: nowMs - order.firstSeenAtMs },
-    });
-    await this.forget(order, "abandoned");
-    try {
-      await this.env.OrderActor.getByName(order.orderId).giveUpDispatch();
-    } catch (error) {
-      console.warn(
-        JSON.stringify({
-          msg: "give-up failed; the order will ask again",
-          orderId: order.orderId,
-          error: String(error),
-        }),
-      );
-    }
+  private async apply(command: ZoneCommand): Promise<void> {
+    await this.commit(decide(this.book, command, this.clock(), this.policy));
   }
 
-  /** Drops an order from this zone, withdrawing any offer out for it. */
-  private async forget(order: OrderRow, _why: string): Promise<void> {
-    this.ctx.storage.sql.exec("delete from orders where order_id = ?", order.orderId);
-    if (order.offerId && order.offeredTo) {
-      const stillOffered = this.allOrders().some((o) => o.offerId === order.offerId);
-      if (!stillOffered) {
-        await this.env.DriverActor.getByName(order.offeredTo)
-          .withdrawOffer(order.offerId)
-          .catch(() => {});
+  /**
+   * Writes a decision's changes, row by row, with its events in the same transaction; then keeps
+   * the index in step and carries out the effects.
+   */
+  private async commit(decision: ZoneDecision): Promise<void> {
+    const nowMs = this.clock();
+    const { changes, events, effects } = decision;
+    if (changes.length > 0 || events.length > 0) {
+      this.ctx.storage.transactionSync(() => {
+        for (const change of changes) {
+          if (change.kind === "order") this.storeOrder(change.orderId, change.entry);
+          else if (change.kind === "courier") this.storeCourier(change.driverId, change.entry);
+          else {
+            this.ctx.storage.sql.exec(
+              "insert into versions (driver_id, version) values (?, ?) on conflict (driver_id) do update set version = excluded.version",
+              change.driverId,
+              change.version,
+            );
+          }
+        }
+        if (events.length > 0) {
+          this.outbox.record(this.book.zone, events, traceparentFrom(null), nowMs);
+          this.ctx.storage.kv.put("eventSeq", events.at(-1)!.seq);
+        }
+      });
+      this.book = applyChanges(this.book, decision);
+      for (const change of changes) {
+        if (change.kind !== "courier") continue;
+        if (change.entry && !change.entry.busy)
+          this.fleet.set(change.driverId, change.entry.position);
+        else this.fleet.remove(change.driverId);
+      }
+      this.snapshotSoon();
+    }
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case "round":
+          this.timers.setNoLaterThan(ROUND_TIMER, effect.atMs);
+          break;
+        case "offer": {
+          const answer = await peer(this.env, "ZoneActor", "DriverActor", effect.driverId)
+            .offer(effect.offer)
+            .catch((error: unknown) => {
+              this.warn("offer not delivered", { driverId: effect.driverId, error: String(error) });
+              return null;
+            });
+          if (answer?.ok) break;
+          const busy = answer !== null && answer.error.code === "driver.busy";
+          await this.apply({
+            type: "offer_refused",
+            offerId: effect.offer.offerId,
+            driverId: effect.driverId,
+            busy,
+          });
+          break;
+        }
+        case "withdraw":
+          this.background(
+            peer(this.env, "ZoneActor", "DriverActor", effect.driverId).withdrawOffer(
+              effect.offerId,
+            ),
+            { driverId: effect.driverId },
+          );
+          break;
+        case "give_up":
+          // The order asks again if this is lost: it is still unassigned, and the next update it
+          // sends puts it back in the book, where it has waited long enough to be given up again.
+          await peer(this.env, "ZoneActor", "OrderActor", effect.orderId)
+            .giveUpDispatch()
+            .catch((error: unknown) =>
+              this.warn("give-up failed; the order will ask again", {
+                orderId: effect.orderId,
+                error: String(error),
+              }),
+            );
+          break;
+        case "alert":
+          this.tellAdmins({ type: "alert", alert: effect.alert });
+          break;
       }
     }
-  }
-
-  /** Couriers not heard from in a while have likely lost signal or closed the app. */
-  private forgetStaleDrivers(nowMs: number): void {
-    const stale = this.ctx.storage.sql
-      .exec<{ driver_id: string }>(
-        "select driver_id from drivers where seen_at < ?",
-        nowMs - this.policy.driverStaleMs,
-      )
-      .toArray();
-    for (const row of stale) {
-      this.ctx.storage.sql.exec("delete from drivers where driver_id = ?", row.driver_id);
-      this.fleet.remove(row.driver_id);
-    }
-  }
-
-  private async scheduleRound(now: boolean): Promise<void> {
-    const at = now ? this.clock() : this.clock() + this.policy.roundMs;
-    this.timers.setNoLaterThan(ROUND_TIMER, at);
     await this.timers.arm();
   }
 
-  private driverPosition(driverId: string): Position | null {
-    const row = this.ctx.storage.sql
-      .exec<{ lat: number; lng: number; at: string }>(
-        "select lat, lng, at from drivers where driver_id = ?",
-        driverId,
-      )
-      .toArray()[0];
-    return row ? { lat: row.lat, lng: row.lng, at: row.at } : null;
+  /** Idle couriers near a point, nearest first, with the positions they reported. */
+  private idleNear(point: LatLng, k: number, radiusM: number, nowMs: number) {
+    const refusing = [...this.book.couriers.values()].filter((c) => !c.busy && !isIdle(c, nowMs));
+    return this.fleet
+      .nearest(point, k + refusing.length, radiusM)
+      .flatMap((hit) => {
+        const courier = this.book.couriers.get(hit.driverId);
+        return courier && isIdle(courier, nowMs)
+          ? [{ driverId: hit.driverId, position: courier.position }]
+          : [];
+      })
+      .slice(0, k);
   }
 
-  private orderRow(orderId: string): OrderRow | undefined {
-    return this.allOrders().find((o) => o.orderId === orderId);
-  }
-
-  private allOrders(): OrderRow[] {
-    return this.ctx.storage.sql
-      .exec<{
-        order_id: string;
-        request_json: string;
-        version: number;
-        first_seen_at: number;
-        offer_id: string | null;
-        offered_to: string | null;
-        offer_expires_at: number | null;
-        declined_json: string;
-        escalation: OrderRow["escalation"];
-      }>("select * from orders order by first_seen_at")
-      .toArray()
-      .map((row) => ({
+  private load(zone: string): ZoneBook {
+    const sql = this.ctx.storage.sql;
+    const orders = new Map<string, ZoneOrder>();
+    for (const raw of sql.exec("select * from orders").toArray()) {
+      const row = OrderRow.parse(raw);
+      orders.set(row.order_id, {
         orderId: row.order_id,
-        request: JSON.parse(row.request_json) as DispatchRequest,
+        request: DispatchRequest.parse(JSON.parse(row.request_json)),
         version: row.version,
         firstSeenAtMs: row.first_seen_at,
-        offerId: row.offer_id,
-        offeredTo: row.offered_to,
-        offerExpiresAtMs: row.offer_expires_at,
-        declined: z.array(z.string()).parse(JSON.parse(row.declined_json)),
+        offer:
+          row.offer_id && row.offered_to && row.offer_expires_at !== null
+            ? { offerId: row.offer_id, driverId: row.offered_to, expiresAtMs: row.offer_expires_at }
+            : null,
+        refusals: Refusals.parse(JSON.parse(row.declined_json)).map((r) =>
+          typeof r === "string"
+            ? {
+                driverId: r,
+                why: "declined" as const,
+                untilMs: row.first_seen_at + this.policy.declineExclusionMs,
+              }
+            : r,
+        ),
         escalation: row.escalation,
-      }));
+      });
+    }
+    const couriers = new Map<string, ZoneCourier>();
+    for (const row of sql
+      .exec<{
+        driver_id: string;
+        lat: number;
+        lng: number;
+        at: string;
+        version: number;
+        seen_at: number;
+        busy: number;
+        refused_until: number;
+      }>("select * from drivers")
+      .toArray()) {
+      couriers.set(row.driver_id, {
+        driverId: row.driver_id,
+        position: { lat: row.lat, lng: row.lng, at: row.at },
+        version: row.version,
+        seenAtMs: row.seen_at,
+        busy: row.busy === 1,
+        refusedUntilMs: row.refused_until,
+      });
+    }
+    const versions = new Map(
+      sql
+        .exec<{ driver_id: string; version: number }>("select driver_id, version from versions")
+        .toArray()
+        .map((row) => [row.driver_id, row.version] as const),
+    );
+    return {
+      ...emptyBook(zone),
+      orders,
+      couriers,
+      versions,
+      eventSeq: z
+        .number()
+        .int()
+        .catch(0)
+        .parse(this.ctx.storage.kv.get("eventSeq") ?? 0),
+    };
   }
 
-  private waitingOrders(): OrderRow[] {
-    return this.allOrders().filter((o) => o.offerId === null);
-  }
-
-  private record(nowMs: number, event: Omit<Recordable, "seq" | "at">): void {
-    this.eventSeq += 1;
-    this.ctx.storage.kv.put("eventSeq", this.eventSeq);
-    this.outbox.record(
-      this.zone,
-      [{ ...event, seq: this.eventSeq, at: new Date(nowMs).toISOString() }],
-      traceparentFrom(null),
-      nowMs,
+  private storeOrder(orderId: string, entry: ZoneOrder | null): void {
+    if (!entry) {
+      this.ctx.storage.sql.exec("delete from orders where order_id = ?", orderId);
+      return;
+    }
+    this.ctx.storage.sql.exec(
+      `insert into orders (order_id, request_json, version, first_seen_at, offer_id, offered_to,
+         offer_expires_at, declined_json, escalation) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (order_id) do update set request_json = excluded.request_json,
+         version = excluded.version, first_seen_at = excluded.first_seen_at,
+         offer_id = excluded.offer_id, offered_to = excluded.offered_to,
+         offer_expires_at = excluded.offer_expires_at, declined_json = excluded.declined_json,
+         escalation = excluded.escalation`,
+      orderId,
+      JSON.stringify(entry.request),
+      entry.version,
+      entry.firstSeenAtMs,
+      entry.offer?.offerId ?? null,
+      entry.offer?.driverId ?? null,
+      entry.offer?.expiresAtMs ?? null,
+      JSON.stringify(entry.refusals),
+      entry.escalation,
     );
   }
 
-  private snapshot(): ZoneSnapshot {
-    const drivers = this.ctx.storage.sql
-      .exec<{ driver_id: string; lat: number; lng: number; at: string; busy: number }>(
-        "select driver_id, lat, lng, at, busy from drivers",
-      )
-      .toArray()
-      .map((d) => ({
-        driverId: d.driver_id,
-        position: { lat: d.lat, lng: d.lng, at: d.at },
-        state: d.busy ? ("busy" as const) : ("idle" as const),
-      }));
-    const orders = this.allOrders().map((o) => ({
-      orderId: o.orderId,
-      restaurant: o.request.restaurant,
-      dropoff: o.request.dropoff,
-      readyBy: o.request.readyBy,
-      offeredTo: o.offeredTo,
-      waitingSince: new Date(o.firstSeenAtMs).toISOString(),
-      escalation: o.escalation,
-    }));
-    return { zone: this.zone, drivers, orders, at: new Date(this.clock()).toISOString() };
+  private storeCourier(driverId: string, entry: ZoneCourier | null): void {
+    if (!entry) {
+      this.ctx.storage.sql.exec("delete from drivers where driver_id = ?", driverId);
+      return;
+    }
+    this.ctx.storage.sql.exec(
+      `insert into drivers (driver_id, lat, lng, at, version, seen_at, busy, refused_until)
+         values (?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (driver_id) do update set lat = excluded.lat, lng = excluded.lng,
+         at = excluded.at, version = excluded.version, seen_at = excluded.seen_at,
+         busy = excluded.busy, refused_until = excluded.refused_until`,
+      driverId,
+      entry.position.lat,
+      entry.position.lng,
+      entry.position.at,
+      entry.version,
+      entry.seenAtMs,
+      entry.busy ? 1 : 0,
+      entry.refusedUntilMs,
+    );
   }
 
   private snapshotSoon(): void {
     if ([...this.getConnections()].length === 0 || this.timers.has(SNAPSHOT_TIMER)) return;
     this.timers.set(SNAPSHOT_TIMER, this.clock() + SNAPSHOT_EVERY_MS);
-    this.ctx.waitUntil(this.timers.arm());
   }
 
-  /** Tells the admins watching this zone, at once, that an order has waited too long. */
-  private alertAdmins(order: OrderRow, nowMs: number): void {
-    const message: ZoneServerMessage = {
-      type: "alert",
-      alert: {
-        orderId: order.orderId,
-        restaurant: order.request.restaurant,
-        waitingSince: new Date(order.firstSeenAtMs).toISOString(),
-        waitedMs: nowMs - order.firstSeenAtMs,
-      },
-    };
+  private tellAdmins(message: ZoneServerMessage): void {
     for (const connection of this.getConnections<Session>()) send(connection, message);
   }
 
-  private broadcastSnapshot(): void {
-    const zone = this.snapshot();
-    for (const connection of this.getConnections<Session>())
-      send<ZoneServerMessage>(connection, { type: "zone", zone });
+  /** A call whose answer nobody waits for; a failure is logged, and the next round repairs it. */
+  private background(call: Promise<unknown>, context: Record<string, unknown>): void {
+    this.ctx.waitUntil(
+      call.catch((error: unknown) =>
+        this.warn("peer call failed", { ...context, error: String(error) }),
+      ),
+    );
+  }
+
+  private warn(msg: string, fields: Record<string, unknown>): void {
+    console.warn(JSON.stringify({ msg, zone: this.book.zone, ...fields }));
   }
 }
 

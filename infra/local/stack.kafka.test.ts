@@ -84,14 +84,14 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
       });
       expect(placed.status).toBe(201);
       const order = placed.body;
-      // Accepting also starts preparing: two events in one transaction.
+      // Accepting also starts preparing: one transition, one event.
       const accepted = await staff.call(`/api/orders/${order.id}/accept`, {
         body: { prepMinutes: 10 },
       });
       expect(accepted.status).toBe(200);
 
       // The bridge acknowledges a batch only once Kafka has it, and only then does the actor
-      // delete it from its outbox: an emptied outbox means Kafka holds all three.
+      // delete it from its outbox: an emptied outbox means Kafka holds both.
       await eventually(
         async () => {
           const pending = (
@@ -106,7 +106,6 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
       expect(onTopic.map((m) => [m.event.type, m.event.seq])).toEqual([
         ["OrderPlaced", 1],
         ["OrderAccepted", 2],
-        ["OrderPreparing", 3],
       ]);
       expect(new Set(onTopic.map((m) => m.event.id)).size).toBe(onTopic.length);
       expect(new Set(onTopic.map((m) => m.partition)).size).toBe(1);
@@ -128,7 +127,7 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
         ),
       );
 
-      // Out of Kafka through the consumer groups: order history and analytics have all three.
+      // Out of Kafka through the consumer groups: order history and analytics have both.
       const { db } = pool;
       const history = await eventually(
         async () => {
@@ -136,7 +135,7 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
             .select()
             .from(orderHistory)
             .where(eq(orderHistory.orderId, order.id));
-          return row?.lastSeq === 3 ? row : null;
+          return row?.lastSeq === 2 ? row : null;
         },
         APPLY_TIMEOUT_MS,
         "the order's events in order_history",
@@ -154,7 +153,7 @@ describe.skipIf(!brokers)("the local stack on Kafka", () => {
             .select()
             .from(analyticsOrders)
             .where(eq(analyticsOrders.orderId, order.id));
-          return row?.lastSeq === 3 ? row : null;
+          return row?.lastSeq === 2 ? row : null;
         },
         APPLY_TIMEOUT_MS,
         "the order's events in analytics",

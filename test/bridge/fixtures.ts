@@ -113,7 +113,11 @@ export function rawEvent(partial: Partial<EventEnvelope> & { type: string }): Ev
   };
 }
 
-/** A delivered order, event by event, with the facts each event would carry. */
+/**
+ * A delivered order, event by event, with the facts each event would carry. It includes the
+ * OrderPreparing that earlier builds sent after OrderAccepted: the topics keep those forever, so
+ * every consumer must still read them.
+ */
 export function deliveredOrder(orderId: string = crypto.randomUUID()): EventEnvelope[] {
   const driver = { driverId: people.driver };
   const steps = [

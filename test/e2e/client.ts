@@ -11,6 +11,9 @@ import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog
 import { SocketInbox } from "../socket-inbox.ts";
 
 export { freePort } from "../../infra/local/processes.ts";
+export { eventually } from "../eventually.ts";
+
+import { eventually } from "../eventually.ts";
 
 export type Reply<T> = { status: number; body: T };
 
@@ -99,21 +102,6 @@ export class Client {
   close(): void {
     for (const socket of this.sockets) socket.close();
   }
-}
-
-/** Polls `probe` until it answers a value, for at most `timeoutMs`: for eventually-consistent reads. */
-export async function eventually<T>(
-  probe: () => Promise<T | null | undefined>,
-  timeoutMs = 15_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} did not hold within ${timeoutMs} ms`);
 }
 
 /**

@@ -90,7 +90,8 @@ describe("npm start", () => {
       const accepted = await watch.inbox.next<Extract<OrderServerMessage, { type: "updated" }>>(
         (m) => m.type === "updated" && m.event === "OrderAccepted",
       );
-      expect([accepted.order.status, accepted.order.prepMinutes]).toEqual(["accepted", 16]);
+      // Accepting starts preparing, in one step.
+      expect([accepted.order.status, accepted.order.prepMinutes]).toEqual(["preparing", 16]);
 
       const history = await eventually(
         async () => {

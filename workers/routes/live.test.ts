@@ -123,11 +123,8 @@ describe("live tickets and updates", () => {
     const accepted = await watch.inbox.next<Extract<OrderServerMessage, { type: "updated" }>>(
       (m) => m.type === "updated" && m.event === "OrderAccepted",
     );
-    expect([accepted.order.status, accepted.order.prepMinutes]).toEqual(["accepted", 14]);
-    const preparing = await watch.inbox.next<Extract<OrderServerMessage, { type: "updated" }>>(
-      (m) => m.type === "updated" && m.event === "OrderPreparing",
-    );
-    expect(preparing.order.status).toBe("preparing");
+    // Accepting starts preparing, in one step.
+    expect([accepted.order.status, accepted.order.prepMinutes]).toEqual(["preparing", 14]);
     await board.inbox.next(
       (m) =>
         m.type === "ticket.updated" &&

@@ -223,7 +223,6 @@ describe("the kitchen's answers", () => {
     expect(ready.body.timeline.map((t) => t.type)).toEqual([
       "OrderPlaced",
       "OrderAccepted",
-      "OrderPreparing",
       "OrderReady",
     ]);
   });

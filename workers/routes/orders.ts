@@ -7,6 +7,7 @@ import {
   AcceptBody,
   CancelBody,
   Order,
+  type OrderCommand,
   type OrderHistoryRow,
   OrderList,
   OrderListQuery,
@@ -18,7 +19,6 @@ import {
   RefundBody,
   RejectBody,
 } from "../../schema/orders.ts";
-import type { RestaurantClientMessage } from "../../schema/sockets.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
@@ -33,22 +33,20 @@ function commandIdOf(c: Context<AppEnv>): string | null {
 }
 
 /**
- * Kitchen commands go through the restaurant's actor, the same path as a tablet's socket, so the
- * board and the order never disagree about who did what.
+ * Kitchen commands go straight to the order, which owns the state they change; the order then
+ * brings its restaurant's board up to date by one push, exactly as for a tablet's socket.
  */
-async function kitchenCommand(
-  c: Context<AppEnv>,
-  orderId: string,
-  message: Exclude<RestaurantClientMessage, { type: "ping" }>,
-) {
-  const order = unwrap(await c.env.OrderActor.getByName(orderId).view(c.var.principal));
-  unwrap(
-    await c.env.RestaurantActor.getByName(order.restaurant.id).staffCommand(
-      c.var.principal,
-      message,
+async function kitchenCommand(c: Context<AppEnv>, orderId: string, command: OrderCommand) {
+  return c.json(
+    unwrap(
+      await c.env.OrderActor.getByName(orderId).command(
+        c.var.principal,
+        command,
+        commandIdOf(c),
+        c.var.traceparent,
+      ),
     ),
   );
-  return c.json(unwrap(await c.env.OrderActor.getByName(orderId).view(c.var.principal)));
 }
 
 export const orderRoutes = new Hono<AppEnv>()
@@ -240,9 +238,7 @@ export const orderRoutes = new Hono<AppEnv>()
       const orderId = c.req.valid("param").id;
       return kitchenCommand(c, orderId, {
         type: "accept",
-        orderId,
         prepMinutes: c.req.valid("json").prepMinutes,
-        commandId: commandIdOf(c) ?? crypto.randomUUID(),
       });
     },
   )
@@ -254,12 +250,7 @@ export const orderRoutes = new Hono<AppEnv>()
     body(RejectBody),
     async (c) => {
       const orderId = c.req.valid("param").id;
-      return kitchenCommand(c, orderId, {
-        type: "reject",
-        orderId,
-        reason: c.req.valid("json").reason,
-        commandId: commandIdOf(c) ?? crypto.randomUUID(),
-      });
+      return kitchenCommand(c, orderId, { type: "reject", reason: c.req.valid("json").reason });
     },
   )
   .post(
@@ -274,10 +265,6 @@ export const orderRoutes = new Hono<AppEnv>()
     params(OrderParam),
     async (c) => {
       const orderId = c.req.valid("param").id;
-      return kitchenCommand(c, orderId, {
-        type: "mark_ready",
-        orderId,
-        commandId: commandIdOf(c) ?? crypto.randomUUID(),
-      });
+      return kitchenCommand(c, orderId, { type: "mark_ready" });
     },
   );
