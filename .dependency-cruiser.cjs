@@ -90,9 +90,9 @@ module.exports = {
     ),
     layer(
       "sim-is-a-client",
-      "The simulator is an API client: it may use the demo city's data and pure rules, never the platform's internals.",
+      "The simulator is an API client: it may use the demo city's data, pure rules and the retry policy, never the platform's internals.",
       "^sim/",
-      "^(runtime|ledger|catalog|accounts|read-models|durable-objects|workers|apps|bench)/|^infra/(?!demo/)",
+      "^(ledger|catalog|accounts|read-models|durable-objects|workers|apps|bench)/|^runtime/(?!retry\\.ts$)|^infra/(?!demo/)",
     ),
     layer(
       "production-never-imports-tests",

@@ -1,5 +1,11 @@
+import { z } from "zod";
 import type { Failure } from "../schema/errors.ts";
-import type { TransferInput, TransferOutcome, TransferResult } from "../schema/ledger.ts";
+import {
+  AccountCode,
+  TransferInput,
+  type TransferOutcome,
+  type TransferResult,
+} from "../schema/ledger.ts";
 import type { Order, Pricing } from "../schema/orders.ts";
 import {
   type AccountRef,
@@ -37,17 +43,28 @@ export type MoneyPolicy = {
 /** A hold outlives any real order by far; past it the ledger voids the reservation itself. */
 export const HOLD_TIMEOUT_MS = 3 * 24 * 3_600_000;
 
-export type StepKind = "hold" | "settle" | "release" | "refund";
+export const StepKind = z.enum(["hold", "settle", "release", "refund"]);
+export type StepKind = z.infer<typeof StepKind>;
 
-/** One step of the saga: the accounts it needs and the batch it submits. */
-export type Step = {
-  name: string;
-  kind: StepKind;
-  refs: AccountRef[];
-  transfers: TransferInput[];
-  /** For refunds: the same refund from the platform alone, if the restaurant cannot cover it. */
-  fallback?: { refs: AccountRef[]; transfers: TransferInput[] };
+const Batch = {
+  refs: z.array(z.object({ code: AccountCode, ownerId: z.string().nullable().optional() })),
+  transfers: z.array(TransferInput),
 };
+
+/**
+ * One step of the saga: the accounts it needs and the batch it submits. The OrderActor stores
+ * steps and parses them back with this schema when it retries them.
+ */
+export const Step = z.object({
+  name: z.string(),
+  kind: StepKind,
+  ...Batch,
+  /** For refunds: the same refund from the platform alone, if the restaurant cannot cover it. */
+  fallback: z.object(Batch).optional(),
+  /** Set once the restaurant could not cover a refund: retries submit the fallback. */
+  useFallback: z.boolean().optional(),
+});
+export type Step = z.input<typeof Step>;
 
 export type Split = {
   restaurantCents: number;

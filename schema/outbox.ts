@@ -81,10 +81,28 @@ function timingSafeEqual(a: string, b: string): boolean {
 
 /** What an actor still holds for the bridge, as operators see it. */
 export const PendingEvent = z.object({
-  eventId: z.uuid(),
+  eventId: z.string(),
   type: z.string(),
+  seq: z.number().int().nullable(),
+  /** Sends that failed while the bridge was away. */
   attempts: z.number().int(),
+  /** Times the bridge refused a batch holding it. */
+  refusals: z.number().int(),
   lastError: z.string().nullable(),
+  /** Set when the bridge refused it for good: parked until an admin releases it. */
+  parkedAt: z.iso.datetime().optional(),
 });
 export type PendingEvent = z.infer<typeof PendingEvent>;
-export const PendingEvents = z.object({ events: z.array(PendingEvent) });
+
+/**
+ * An actor's outbox as admins see it: what waits for the bridge, and what the bridge refused for
+ * good (parked). Consumers see a gap in the aggregate's `seq` where a parked event sits.
+ */
+export const PendingEvents = z.object({
+  events: z.array(PendingEvent),
+  parked: z.array(PendingEvent),
+});
+export type PendingEvents = z.infer<typeof PendingEvents>;
+
+/** How many parked events an admin put back in the outbox. */
+export const ReleasedEvents = z.object({ released: z.number().int() });

@@ -9,6 +9,7 @@ import {
   DEMO_STAFF,
   PEOPLE_LEFT_FOR_HUMANS,
 } from "../infra/demo/city.ts";
+import { backoff, backoffDelayMs } from "../runtime/retry.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../schema/catalog.ts";
 import { DriverServerMessage, type Job, type Offer } from "../schema/dispatch.ts";
 import type { Wallet } from "../schema/ledger.ts";
@@ -45,8 +46,12 @@ const PLACING_MAX = 4;
 const OWNER_LOOKS_MAX = 15;
 /** How long a driver command may go unanswered (no job change) before it is sent again. */
 const COMMAND_RESEND_MS = 8_000;
-/** Restarts of a failing actor back off from 1 s to this, with jitter. */
-const BACKOFF_MS_MAX = 30_000;
+/** Restarts of a failing actor back off from 1 s to 30 s, with jitter, for as long as the city runs. */
+const RESTART_BACKOFF = backoff("sim.restart", {
+  baseMs: 1_000,
+  maxMs: 30_000,
+  attemptsMax: Number.POSITIVE_INFINITY,
+});
 /** An actor that ran this long before failing starts its backoff over. */
 const HEALTHY_RUN_MS = 60_000;
 /** The first frame on a fresh socket must come within this, or the actor restarts. */
@@ -111,8 +116,7 @@ export function runCity(config: SimConfig, log: Log): City {
         } catch (error) {
           if (stopped()) break;
           failures = Date.now() - startedAt > HEALTHY_RUN_MS ? 1 : failures + 1;
-          const backoffMs =
-            Math.min(BACKOFF_MS_MAX, 1_000 * 2 ** (failures - 1)) * (0.5 + rng.next());
+          const backoffMs = backoffDelayMs(failures, RESTART_BACKOFF, rng.next());
           log("actor_failed", {
             actor,
             error: error instanceof Error ? error.message : String(error),

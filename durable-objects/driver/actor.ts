@@ -13,11 +13,12 @@ import {
   type Offer,
 } from "../../schema/dispatch.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
+import type { PendingEvents } from "../../schema/outbox.ts";
 import { COMMANDS_MIGRATION, CommandMemory } from "../command-memory.ts";
 import type { DriverStep } from "../order/actor.ts";
 import { jobOf } from "../order/views.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
-import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { OUTBOX_MIGRATION, OUTBOX_PARKING_MIGRATION } from "../outbox/store.ts";
 import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
@@ -58,6 +59,7 @@ const migrations = [
   },
   // The courier's jobs live in its state document now, decided by the pure core with the rest.
   { id: 2, statements: ["drop table jobs"] },
+  { id: 3, statements: OUTBOX_PARKING_MIGRATION },
 ];
 
 type Session = { principal: Principal };
@@ -103,6 +105,7 @@ export class DriverActor extends Server<Env> {
       source: `driver:${driverId}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
+      clock: () => this.clock(),
     });
     this.answers = new CommandMemory(ctx.storage.sql, z.unknown());
     const row = ctx.storage.sql
@@ -165,8 +168,16 @@ export class DriverActor extends Server<Env> {
     await this.apply({ type: "job_changed", job });
   }
 
-  async pendingEvents() {
-    return this.outbox.store.list(1_000);
+  /** The outbox as admins see it: what waits for the bridge, and what it refused for good. */
+  async outboxReport(): Promise<PendingEvents> {
+    return this.outbox.report();
+  }
+
+  /** An admin puts the parked events back in the outbox for another try. */
+  async releaseParked(): Promise<number> {
+    const released = this.outbox.release();
+    await this.timers.arm();
+    return released;
   }
 
   /** A command from the courier (their socket or the HTTP API): one path for both. */
@@ -196,7 +207,7 @@ export class DriverActor extends Server<Env> {
       if (name === OFFER_TIMER) await this.apply({ type: "expire" });
       else if (name === ZONE_TIMER) await this.syncZone();
       else if (name === CLAIMS_TIMER) await this.settleClaims();
-      else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
+      else if (name === OUTBOX_TIMER) await this.outbox.flush();
     }
     this.answers.forgetOlderThan(this.clock());
     await this.timers.arm();

@@ -90,12 +90,12 @@ describe("OrderActor", () => {
 
   it("keeps its state and its outbox across a restart", async () => {
     const { stub, order } = await placed();
-    const pending = await stub.pendingEvents();
+    const pending = (await stub.outboxReport()).events;
     expect(pending.map((e) => e.type)).toEqual(["OrderPlaced"]);
     await evictDurableObject(stub);
     const view = await stub.view(principals.customer);
     expect(view.ok && view.value).toMatchObject(order);
-    expect(await stub.pendingEvents()).toEqual(pending);
+    expect((await stub.outboxReport()).events).toEqual(pending);
   });
 
   it("keeps the checkout promise on the order and sends it on in OrderPlaced", async () => {
@@ -273,12 +273,12 @@ describe("OrderActor", () => {
       null,
       request.traceparent,
     );
-    expect((await stub.pendingEvents()).map((e) => e.type)).toEqual([
+    expect((await stub.outboxReport()).events.map((e) => e.type)).toEqual([
       "OrderPlaced",
       "OrderAccepted",
     ]);
     await runDurableObjectAlarm(stub);
-    expect(await stub.pendingEvents()).toEqual([]);
+    expect((await stub.outboxReport()).events).toEqual([]);
     const { db, close } = database();
     const [row] = await db
       .select()
@@ -346,7 +346,7 @@ describe("rating", () => {
     await evictDurableObject(stub);
     expect((await stub.snapshot())?.rating).toMatchObject({ stars: 5, comment: "still hot" });
     // Exactly one OrderRated waits in the outbox for the bridge: the refusal recorded nothing.
-    const events = await stub.pendingEvents();
+    const events = (await stub.outboxReport()).events;
     expect(events.filter((e) => e.type === "OrderRated")).toHaveLength(1);
   });
 

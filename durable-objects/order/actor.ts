@@ -18,10 +18,11 @@ import {
   type Pricing,
   Tracking,
 } from "../../schema/orders.ts";
+import type { PendingEvents } from "../../schema/outbox.ts";
 import { OrderClientMessage, type OrderServerMessage } from "../../schema/sockets.ts";
 import { COMMANDS_MIGRATION, CommandMemory } from "../command-memory.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
-import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { OUTBOX_MIGRATION, OUTBOX_PARKING_MIGRATION } from "../outbox/store.ts";
 import { peer } from "../peers.ts";
 import { ticketOf } from "../restaurant/board.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
@@ -83,6 +84,7 @@ const migrations = [
     ],
   },
   { id: 2, statements: SAGA_MIGRATION },
+  { id: 3, statements: OUTBOX_PARKING_MIGRATION },
 ];
 
 /**
@@ -119,6 +121,7 @@ export class OrderActor extends Server<Env> {
       source: `order:${ctx.id.name ?? ctx.id.toString()}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
+      clock: () => this.clock(),
     });
     this.saga = new OrderSaga(ctx.storage.sql, this.timers, () =>
       openDb({ databaseUrl: config.databaseUrl, wsProxy: config.dbWsProxy }),
@@ -382,15 +385,22 @@ export class OrderActor extends Server<Env> {
     return this.saga.refused();
   }
 
-  /** What is still waiting to reach the bridge: for operators and tests. */
-  async pendingEvents() {
-    return this.outbox.store.list(1_000);
+  /** The outbox as admins see it: what waits for the bridge, and what it refused for good. */
+  async outboxReport(): Promise<PendingEvents> {
+    return this.outbox.report();
+  }
+
+  /** An admin puts the parked events back in the outbox for another try. */
+  async releaseParked(): Promise<number> {
+    const released = this.outbox.release();
+    await this.timers.arm();
+    return released;
   }
 
   override async onAlarm(): Promise<void> {
     for (const name of this.timers.takeDue(this.clock())) {
       if (name === ACCEPT_TIMER) await this.expire();
-      else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
+      else if (name === OUTBOX_TIMER) await this.outbox.flush();
       else if (name === PEERS_TIMER) await this.syncPeers();
       else if (name === TRACKING_TIMER) this.sendTracking(this.clock());
       else if (name === SAGA_TIMER) await this.saga.run(this.clock());

@@ -1,16 +1,18 @@
+import { z } from "zod";
 import { createTransfers, type Executor, ensureAccounts } from "../../ledger/engine.ts";
 import {
   holdRefusalOf,
   type MoneyPolicy,
   releaseStep,
-  type Step,
+  Step,
   splitOf,
   type Verdict,
   verdictOf,
 } from "../../ledger/order-money.ts";
+import { backoff, backoffDelayMs } from "../../runtime/retry.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
-import type { TransferOutcome } from "../../schema/ledger.ts";
-import type { Order, OrderPayment } from "../../schema/orders.ts";
+import { TransferOutcome } from "../../schema/ledger.ts";
+import { Order, type OrderPayment } from "../../schema/orders.ts";
 import type { Timers } from "../timers.ts";
 
 /**
@@ -44,9 +46,18 @@ export const SAGA_TIMER = "saga";
 
 /** A placement that has not stored its order by then is abandoned, and its hold released. */
 export const HOLD_INTENT_MS = 60_000;
-/** Retries back off from a second to a minute: a database outage is waited out, not hammered. */
-const RETRY_BASE_MS = 1_000;
-const RETRY_MAX_MS = 60_000;
+/**
+ * A money step the ledger could not take (the database is away) is retried from a second,
+ * doubling up to a minute, with jitter so an outage's backlog of orders does not come back at
+ * once. Never given up: each step is a transfer the order owes someone, and its ids make every
+ * retry safe. A step the ledger refuses is another matter: it is not retried, but kept for an
+ * operator (`refused`).
+ */
+const LEDGER_BACKOFF = backoff("orderSaga", {
+  baseMs: 1_000,
+  maxMs: 60_000,
+  attemptsMax: Number.POSITIVE_INFINITY,
+});
 
 /**
  * - hold: pending (submitted, answer unknown) -> held -> adopted (the order is stored), or
@@ -68,7 +79,8 @@ type Row = {
 };
 
 /** What the saga needs of an order to release its holds. */
-type Money = Pick<Order, "id" | "customerId" | "pricing">;
+const Money = Order.pick({ id: true, customerId: true, pricing: true });
+type Money = z.infer<typeof Money>;
 
 export type Submission = { ok: true; outcomes: TransferOutcome[] } | { ok: false; error: unknown };
 
@@ -162,7 +174,12 @@ export class OrderSaga {
     } catch (error) {
       return { ok: false, error };
     } finally {
-      await connection?.close().catch(() => {});
+      // The answer is in hand; a connection that will not close cleanly is only worth a line.
+      await connection
+        ?.close()
+        .catch((error: unknown) =>
+          log("closing the ledger connection failed", "submit", { error: String(error) }),
+        );
     }
   }
 
@@ -180,14 +197,14 @@ export class OrderSaga {
       )
       .toArray();
     for (const row of due) {
-      const step = JSON.parse(row.step_json) as Step & { useFallback?: boolean };
+      const step = Step.parse(JSON.parse(row.step_json));
       const batch = step.useFallback && step.fallback ? step.fallback : step;
       const submitted = await this.submit(batch, nowMs);
       if (!submitted.ok) {
-        const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(row.attempts, 6));
+        const waitMs = backoffDelayMs(row.attempts + 1, LEDGER_BACKOFF, Math.random());
         this.sql.exec(
           "update saga set attempts = attempts + 1, due_at = ? where name = ?",
-          nowMs + backoff,
+          nowMs + waitMs,
           row.name,
         );
         log("ledger step failed, will retry", row.name, { error: String(submitted.error) });
@@ -255,7 +272,10 @@ export class OrderSaga {
         "select name, outcome_json from saga where state = 'refused' and kind != 'hold'",
       )
       .toArray()
-      .map((r) => ({ name: r.name, outcome: r.outcome_json ? JSON.parse(r.outcome_json) : null }));
+      .map((r) => ({
+        name: r.name,
+        outcome: r.outcome_json ? z.array(TransferOutcome).parse(JSON.parse(r.outcome_json)) : null,
+      }));
   }
 
   /**
@@ -270,7 +290,7 @@ export class OrderSaga {
       )
       .toArray();
     for (const row of stale) {
-      const money = JSON.parse(row.money_json) as Money;
+      const money = Money.parse(JSON.parse(row.money_json));
       this.mark(row.name, "abandoned");
       this.enqueue(releaseStep(money, Number(row.name.slice("hold:".length))), money, nowMs);
     }

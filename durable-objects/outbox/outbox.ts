@@ -1,4 +1,5 @@
 import type { EventEnvelope } from "../../schema/events.ts";
+import type { PendingEvents } from "../../schema/outbox.ts";
 import type { Timers } from "../timers.ts";
 import { type DrainPolicy, defaultDrainPolicy, drainOutbox } from "./drain.ts";
 import { bridgeSender } from "./sender.ts";
@@ -6,29 +7,33 @@ import { SqliteOutbox } from "./store.ts";
 
 export const OUTBOX_TIMER = "outbox";
 
+/** Rows an admin's view lists, of the waiting and of the parked each. */
+const REPORT_ROWS_MAX = 1_000;
+
 /** An event as an actor's pure core emits it, before the shell gives it an id and a trace. */
 export type Recordable = { type: string; seq: number; at: string; data: unknown };
 
+export type OutboxOptions = {
+  source: string;
+  bridgeUrl: string;
+  secret: string;
+  /** The actor's clock, for retry times and when an event was parked. */
+  clock: () => number;
+  policy?: DrainPolicy;
+};
+
 /**
  * An actor's outbox: `record` inside the transaction that changes state, and the actor's alarm
- * calls `flush` when the outbox timer is due.
+ * calls `flush` when the outbox timer is due. Admins read it with `report` and put parked events
+ * back with `release`.
  */
 export class ActorOutbox {
   readonly store: SqliteOutbox;
   private readonly timers: Timers;
-  private readonly options: {
-    source: string;
-    bridgeUrl: string;
-    secret: string;
-    policy?: DrainPolicy;
-  };
+  private readonly options: OutboxOptions;
 
-  constructor(
-    sql: SqlStorage,
-    timers: Timers,
-    options: { source: string; bridgeUrl: string; secret: string; policy?: DrainPolicy },
-  ) {
-    this.store = new SqliteOutbox(sql);
+  constructor(sql: SqlStorage, timers: Timers, options: OutboxOptions) {
+    this.store = new SqliteOutbox(sql, options.clock);
     this.timers = timers;
     this.options = options;
   }
@@ -55,20 +60,30 @@ export class ActorOutbox {
   }
 
   /**
-   * Drains what it can. `nowMs` is the actor's clock, for scheduling retries; signatures carry the
-   * wall clock, because freshness is judged by the bridge's own clock.
+   * Drains what it can. Retries are timed on the actor's clock; signatures carry the wall clock,
+   * because freshness is judged by the bridge's own clock.
    */
-  async flush(nowMs: () => number): Promise<void> {
+  async flush(): Promise<void> {
+    const { clock } = this.options;
     const outcome = await drainOutbox(
       this.store,
       {
         send: bridgeSender({ ...this.options, nowMs: Date.now }),
-        nowMs,
+        nowMs: clock,
         random: Math.random,
       },
       this.options.policy ?? defaultDrainPolicy,
     );
-    if (outcome.state === "more") this.timers.set(OUTBOX_TIMER, nowMs());
+    if (outcome.parked.length > 0) {
+      console.error(
+        JSON.stringify({
+          msg: "outbox parked events the bridge refused for good; an admin may release them",
+          source: this.options.source,
+          eventIds: outcome.parked,
+        }),
+      );
+    }
+    if (outcome.state === "more") this.timers.set(OUTBOX_TIMER, clock());
     if (outcome.state === "retry") {
       this.timers.set(OUTBOX_TIMER, outcome.retryAtMs);
       console.warn(
@@ -79,5 +94,16 @@ export class ActorOutbox {
         }),
       );
     }
+  }
+
+  report(): PendingEvents {
+    return { events: this.store.list(REPORT_ROWS_MAX), parked: this.store.parked(REPORT_ROWS_MAX) };
+  }
+
+  /** Puts parked events back for another try, flushed at once. Answers how many. */
+  release(): number {
+    const released = this.store.release();
+    if (released > 0) this.timers.set(OUTBOX_TIMER, this.options.clock());
+    return released;
   }
 }

@@ -138,7 +138,9 @@ describe("RestaurantActor", () => {
     await evictDurableObject(kitchen);
     const state = await kitchen.kitchenState();
     expect([state.busy, state.extraPrepMinutes]).toEqual([true, 25]);
-    expect((await kitchen.pendingEvents()).map((e) => e.type)).toEqual(["RestaurantBusyChanged"]);
+    expect((await kitchen.outboxReport()).events.map((e) => e.type)).toEqual([
+      "RestaurantBusyChanged",
+    ]);
   });
 
   it("forgets a ticket whose order never took it, once its answer time has long passed", async () => {

@@ -4,6 +4,7 @@ import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import type { OrderCommand } from "../../schema/orders.ts";
+import type { PendingEvents } from "../../schema/outbox.ts";
 import {
   type KitchenState,
   RestaurantClientMessage,
@@ -11,7 +12,7 @@ import {
   Ticket,
 } from "../../schema/sockets.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
-import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { OUTBOX_MIGRATION, OUTBOX_PARKING_MIGRATION } from "../outbox/store.ts";
 import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
@@ -49,6 +50,7 @@ const migrations = [
       ...OUTBOX_MIGRATION,
     ],
   },
+  { id: 2, statements: OUTBOX_PARKING_MIGRATION },
 ];
 
 type StaffState = { principal: Principal };
@@ -78,6 +80,7 @@ export class RestaurantActor extends Server<Env> {
       source: `restaurant:${restaurantId}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
+      clock: () => this.clock(),
     });
     const row = ctx.storage.sql
       .exec<{ state_json: string }>("select state_json from kitchen")
@@ -182,15 +185,21 @@ export class RestaurantActor extends Server<Env> {
     return ok(kitchenState(this.kitchen));
   }
 
-  async pendingEvents(): Promise<
-    Array<{ eventId: string; type: string; attempts: number; lastError: string | null }>
-  > {
-    return this.outbox.store.list(1_000);
+  /** The outbox as admins see it: what waits for the bridge, and what it refused for good. */
+  async outboxReport(): Promise<PendingEvents> {
+    return this.outbox.report();
+  }
+
+  /** An admin puts the parked events back in the outbox for another try. */
+  async releaseParked(): Promise<number> {
+    const released = this.outbox.release();
+    await this.timers.arm();
+    return released;
   }
 
   override async onAlarm(): Promise<void> {
     for (const name of this.timers.takeDue(this.clock())) {
-      if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
+      if (name === OUTBOX_TIMER) await this.outbox.flush();
       else if (name === PRUNE_TIMER) this.prune(this.clock());
     }
     await this.timers.arm();

@@ -347,7 +347,7 @@ describe("dispatch", () => {
     const policy = defaultDispatchPolicy;
     await round(zone, T + policy.widenAfterMs);
     expect((await zone.view()).orders[0]?.escalation).toBe("widened");
-    expect((await zone.pendingEvents()).map((e) => e.type)).toContain("DispatchEscalated");
+    expect((await zone.outboxReport()).events.map((e) => e.type)).toContain("DispatchEscalated");
     await round(zone, T + policy.alertAfterMs);
     expect((await zone.view()).orders[0]?.escalation).toBe("alerted");
     await round(zone, T + policy.giveUpAfterMs);

@@ -14,9 +14,10 @@ import {
   type Supply,
 } from "../../schema/dispatch.ts";
 import type { LatLng, Position } from "../../schema/geo.ts";
+import type { PendingEvents } from "../../schema/outbox.ts";
 import { ZoneClientMessage, type ZoneServerMessage, type ZoneSnapshot } from "../../schema/zone.ts";
 import { ActorOutbox, OUTBOX_TIMER } from "../outbox/outbox.ts";
-import { OUTBOX_MIGRATION } from "../outbox/store.ts";
+import { OUTBOX_MIGRATION, OUTBOX_PARKING_MIGRATION } from "../outbox/store.ts";
 import { peer } from "../peers.ts";
 import { parseFrame, principalOf, send } from "../sockets.ts";
 import { applyMigrations } from "../sql-migrations.ts";
@@ -75,6 +76,7 @@ const migrations = [
     id: 3,
     statements: ["alter table drivers add column refused_until integer not null default 0"],
   },
+  { id: 4, statements: OUTBOX_PARKING_MIGRATION },
 ];
 
 /** An order row; `declined_json` holds its refusals (bare courier ids, from earlier builds). */
@@ -124,6 +126,7 @@ export class ZoneActor extends Server<Env> {
       source: `zone:${zone}`,
       bridgeUrl: config.bridgeUrl,
       secret: config.outboxSecret,
+      clock: () => this.clock(),
     });
     this.book = this.load(zone);
     for (const courier of this.book.couriers.values()) {
@@ -196,8 +199,16 @@ export class ZoneActor extends Server<Env> {
     return [...found].map(([driverId, position]) => ({ driverId, position }));
   }
 
-  async pendingEvents() {
-    return this.outbox.store.list(1_000);
+  /** The outbox as admins see it: what waits for the bridge, and what it refused for good. */
+  async outboxReport(): Promise<PendingEvents> {
+    return this.outbox.report();
+  }
+
+  /** An admin puts the parked events back in the outbox for another try. */
+  async releaseParked(): Promise<number> {
+    const released = this.outbox.release();
+    await this.timers.arm();
+    return released;
   }
 
   /** The zone as an admin's map shows it. */
@@ -208,7 +219,7 @@ export class ZoneActor extends Server<Env> {
   override async onAlarm(): Promise<void> {
     for (const name of this.timers.takeDue(this.clock())) {
       if (name === ROUND_TIMER) await this.round();
-      else if (name === OUTBOX_TIMER) await this.outbox.flush(this.clock);
+      else if (name === OUTBOX_TIMER) await this.outbox.flush();
       else if (name === SNAPSHOT_TIMER)
         this.tellAdmins({ type: "zone", zone: snapshotOf(this.book, this.clock()) });
     }

@@ -74,7 +74,13 @@ export async function relayRound(
       .update(catalogOutbox)
       .set({ claimedUntil: null })
       .where(inArray(catalogOutbox.position, positions))
-      .catch(() => {});
+      // The lease runs out by itself: if giving the rows back fails too, they wait for it.
+      .catch((release: unknown) => {
+        throw new AggregateError(
+          [error, release],
+          "relaying failed, and so did releasing the lease",
+        );
+      });
     throw error;
   }
   await db.delete(catalogOutbox).where(inArray(catalogOutbox.position, positions));

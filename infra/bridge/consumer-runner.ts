@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type {
   Batch,
   EachBatchPayload,
@@ -9,6 +8,7 @@ import type {
 } from "kafkajs";
 import { z } from "zod";
 import type { ApplyReport, Consumer } from "../../read-models/consumer.ts";
+import { backoff, backoffDelayMs, retrying, sleepFor } from "../../runtime/retry.ts";
 import { traceIdsOf } from "../../runtime/trace.ts";
 import { EventEnvelope, type Topic } from "../../schema/events.ts";
 import { deadLetterTopicOf, physicalName, RECORD_BATCH_BYTES_MAX } from "../kafka/topics.ts";
@@ -41,10 +41,16 @@ export const APPLY_EVENTS_MAX = 500;
  */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
 
-/** The first retry of a failed apply waits this long, doubling up to the cap. */
-export const APPLY_RETRY_DELAY_MS_MIN = 200;
-/** A database back from an outage is noticed within this. */
-export const APPLY_RETRY_DELAY_MS_MAX = 5_000;
+/**
+ * A failed apply is retried in place from 200 ms, doubling up to 5 s (a database back from an
+ * outage is noticed within that), for as long as the partition is this member's: skipping would
+ * lose the event.
+ */
+export const APPLY_BACKOFF = backoff("consumer.apply", {
+  baseMs: 200,
+  maxMs: 5_000,
+  attemptsMax: Number.POSITIVE_INFINITY,
+});
 
 /**
  * A fetch with nothing to return waits at most this long on the broker. It is also how long a
@@ -57,17 +63,15 @@ export const FETCH_WAIT_MS_MAX = 1_000;
  * after this, doubling up to the cap: a broker back from an outage is used within seconds, and an
  * attempt every few seconds while it is away costs nothing.
  */
-export const RESTART_DELAY_MS_MIN = 1_000;
-export const RESTART_DELAY_MS_MAX = 5_000;
+export const RESTART_BACKOFF = backoff("consumer.restart", {
+  baseMs: 1_000,
+  maxMs: 5_000,
+  attemptsMax: Number.POSITIVE_INFINITY,
+});
 
 /** Heartbeats are sent at a third of the session timeout (Kafka's advice), at most every 3 s. */
 function heartbeatIntervalOf(sessionTimeoutMs: number): number {
   return Math.min(3_000, Math.floor(sessionTimeoutMs / 3));
-}
-
-/** Capped exponential backoff: `min * 2^attempt`, at most `max`. */
-export function backoffMs(attempt: number, min: number, max: number): number {
-  return Math.min(max, min * 2 ** Math.min(attempt, 30));
 }
 
 /** The header names a produced event carries (kafka-bus.ts) and a dead letter adds. */
@@ -191,6 +195,8 @@ export type BatchHandlerDeps = {
   log(line: Record<string, unknown>): void;
   /** Waits, or returns early once the runner is stopping. */
   wait(ms: number): Promise<void>;
+  /** In [0, 1): the retries' jitter; Math.random unless a test fixes it. */
+  random?: () => number;
   nowMs(): number;
   metrics?: Pick<BridgeMetrics, "deadLettersProduced" | "unreadableMessages">;
   chunkMax?: number;
@@ -214,26 +220,41 @@ async function persist<T>(
   deps: BatchHandlerDeps,
   payload: BatchPayload,
 ): Promise<T | typeof STOPPED> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const delayMs = backoffMs(attempt, APPLY_RETRY_DELAY_MS_MIN, APPLY_RETRY_DELAY_MS_MAX);
-      deps.log({
-        msg: "consumer.retry",
-        consumer: deps.consumer.name,
-        what,
-        topic: deps.topic,
-        partition: payload.batch.partition,
-        attempt: attempt + 1,
-        delayMs,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      if (!payload.isRunning() || payload.isStale()) return STOPPED;
-      await deps.wait(delayMs);
-      if (!payload.isRunning() || payload.isStale()) return STOPPED;
-      await payload.heartbeat();
-    }
+  const gone = () => !payload.isRunning() || payload.isStale();
+  let stopped = false;
+  try {
+    return await retrying(
+      async (attempt) => {
+        if (attempt > 1) {
+          if (gone()) {
+            stopped = true;
+            throw STOPPED;
+          }
+          await payload.heartbeat();
+        }
+        return work();
+      },
+      APPLY_BACKOFF,
+      {
+        retryIf: (error) => error !== STOPPED && !gone(),
+        onRetry: ({ attempt, delayMs, error }) =>
+          deps.log({
+            msg: "consumer.retry",
+            consumer: deps.consumer.name,
+            what,
+            topic: deps.topic,
+            partition: payload.batch.partition,
+            attempt,
+            delayMs,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        sleep: deps.wait,
+        random: deps.random,
+      },
+    );
+  } catch (error) {
+    if (stopped || gone()) return STOPPED;
+    throw error;
   }
 }
 
@@ -400,10 +421,12 @@ export class ConsumerRunner {
         log({ msg: "consumer.start_failed", consumer: this.name, error: String(error) });
       }
       if (signal.aborted) return;
-      await member.disconnect().catch(() => {});
-      const delayMs = backoffMs(attempt, RESTART_DELAY_MS_MIN, RESTART_DELAY_MS_MAX);
+      await member.disconnect().catch((error: unknown) => {
+        log({ msg: "consumer.disconnect_failed", consumer: this.name, error: String(error) });
+      });
+      const delayMs = backoffDelayMs(attempt + 1, RESTART_BACKOFF, Math.random());
       log({ msg: "consumer.restarting", consumer: this.name, delayMs });
-      await sleep(delayMs, undefined, { signal }).catch(() => {});
+      await sleepFor(delayMs, signal);
     }
   }
 
@@ -450,7 +473,7 @@ export class ConsumerRunner {
         sendDeadLetters,
         log,
         nowMs,
-        wait: (ms) => sleep(ms, undefined, { signal }).catch(() => {}),
+        wait: (ms) => sleepFor(ms, signal),
         ...(metrics ? { metrics } : {}),
       },
       payload,

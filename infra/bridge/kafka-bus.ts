@@ -174,7 +174,9 @@ export class KafkaBus implements EventBus {
   start(): void {
     this.#started = true;
     for (const runner of this.#runners.values()) runner.start();
-    if (this.mode !== "consume") this.#connectedProducer().catch(() => {});
+    // Kafka may not be up yet: the first publish connects again (and says why it cannot).
+    if (this.mode !== "consume")
+      this.#connectedProducer().catch(this.#noted("kafka.connect_failed"));
   }
 
   async publish(events: readonly EventEnvelope[]): Promise<PublishReceipt> {
@@ -299,8 +301,8 @@ export class KafkaBus implements EventBus {
     this.#producer = null;
     this.#admin = null;
     await Promise.all([
-      producer?.then((p) => p.disconnect()).catch(() => {}),
-      admin?.then((a) => a.disconnect()).catch(() => {}),
+      producer?.then((p) => p.disconnect()).catch(this.#noted("kafka.disconnect_failed")),
+      admin?.then((a) => a.disconnect()).catch(this.#noted("kafka.disconnect_failed")),
     ]);
   }
 
@@ -364,7 +366,7 @@ export class KafkaBus implements EventBus {
         () => producer,
         async (error: unknown) => {
           if (this.#producer === connecting) this.#producer = null;
-          await producer.disconnect().catch(() => {});
+          await producer.disconnect().catch(this.#noted("kafka.disconnect_failed"));
           throw error;
         },
       );
@@ -376,7 +378,7 @@ export class KafkaBus implements EventBus {
   #retireProducer(producer: Promise<Producer>): void {
     if (this.#producer !== producer) return;
     this.#producer = null;
-    producer.then((p) => p.disconnect()).catch(() => {});
+    producer.then((p) => p.disconnect()).catch(this.#noted("kafka.disconnect_failed"));
   }
 
   #connectedAdmin(): Promise<Admin> {
@@ -389,7 +391,7 @@ export class KafkaBus implements EventBus {
         () => admin,
         async (error: unknown) => {
           if (this.#admin === connecting) this.#admin = null;
-          await admin.disconnect().catch(() => {});
+          await admin.disconnect().catch(this.#noted("kafka.disconnect_failed"));
           throw error;
         },
       );
@@ -401,6 +403,11 @@ export class KafkaBus implements EventBus {
   #retireAdmin(): void {
     const admin = this.#admin;
     this.#admin = null;
-    admin?.then((a) => a.disconnect()).catch(() => {});
+    admin?.then((a) => a.disconnect()).catch(this.#noted("kafka.disconnect_failed"));
+  }
+
+  /** For an error that changes nothing (a client being closed anyway): logged, not thrown. */
+  #noted(msg: string): (error: unknown) => void {
+    return (error) => this.#deps.log({ msg, error: String(error) });
   }
 }

@@ -39,6 +39,7 @@ export function createBridgeMetrics() {
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), LAG_SCRAPE_TIMEOUT_MS);
     });
+    // A failed read is counted (lagScrapeErrors), like one that took too long.
     const samples = await Promise.race([lagSource().catch(() => null), timeout]);
     clearTimeout(timer);
     if (samples === null) {

@@ -1,8 +1,15 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { backoff, retrying, sleepFor } from "../../runtime/retry.ts";
 
-/** After a failed round a relay waits this long, doubling up to the cap. */
-export const RELAY_RETRY_DELAY_MS_MIN = 500;
-export const RELAY_RETRY_DELAY_MS_MAX = 10_000;
+/**
+ * A failed round is retried from half a second, doubling up to 10 s, for as long as the relay
+ * runs: what it relays stays in Postgres meanwhile, and a database back from an outage is relayed
+ * from within 10 s.
+ */
+export const RELAY_BACKOFF = backoff("relay", {
+  baseMs: 500,
+  maxMs: 10_000,
+  attemptsMax: Number.POSITIVE_INFINITY,
+});
 
 export type RelayLoop = {
   /** One round now; resolves with the number of events relayed. */
@@ -15,7 +22,7 @@ export type RelayLoop = {
  * Runs a relay's rounds in the background until closed: the Postgres outboxes the bridge relays to
  * the bus (the catalog's, catalog-relay.ts; the ledger's feed, ledger-relay.ts) share it. An idle
  * round waits `intervalMs`; a full one (`full(n)`) goes again at once, as more may be waiting; a
- * failed one backs off exponentially, capped, and the next round retries.
+ * failed one is retried with the platform's backoff (runtime/retry.ts).
  */
 export function startRelayLoop(options: {
   name: string;
@@ -25,24 +32,19 @@ export function startRelayLoop(options: {
   log: (line: Record<string, unknown>) => void;
 }): RelayLoop {
   const stop = new AbortController();
-  let failures = 0;
   const loop = (async () => {
     while (!stop.signal.aborted) {
-      let waitMs = options.intervalMs;
-      try {
-        const relayed = await options.round();
-        failures = 0;
-        if (relayed > 0) options.log({ msg: `${options.name}.relayed`, count: relayed });
-        if (options.full(relayed)) waitMs = 0;
-      } catch (error) {
-        failures += 1;
-        waitMs = Math.min(
-          RELAY_RETRY_DELAY_MS_MAX,
-          RELAY_RETRY_DELAY_MS_MIN * 2 ** Math.min(failures - 1, 10),
-        );
-        options.log({ msg: `${options.name}.failed`, error: String(error), retryInMs: waitMs });
-      }
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal: stop.signal }).catch(() => {});
+      const relayed = await retrying(options.round, RELAY_BACKOFF, {
+        signal: stop.signal,
+        onRetry: ({ error, delayMs }) =>
+          options.log({ msg: `${options.name}.failed`, error: String(error), retryInMs: delayMs }),
+      }).catch((error: unknown) => {
+        // Retries end only when the relay stops; the round in flight then failed, harmlessly.
+        options.log({ msg: `${options.name}.stopped`, error: String(error) });
+        return 0;
+      });
+      if (relayed > 0) options.log({ msg: `${options.name}.relayed`, count: relayed });
+      if (!options.full(relayed)) await sleepFor(options.intervalMs, stop.signal);
     }
   })();
   return {

@@ -333,7 +333,8 @@ async function waitUntilServing(
     } catch {
       // Not serving yet.
     } finally {
-      await admin.disconnect().catch(() => {});
+      // A probe of a broker that is not up yet may fail to close too; the next probe starts anew.
+      await admin.disconnect().catch(() => undefined);
     }
     if (Date.now() > deadline) throw new Error(`no answer within ${START_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));

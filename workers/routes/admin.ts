@@ -18,7 +18,7 @@ import {
 } from "../../schema/admin.ts";
 import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
 import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
-import { PendingEvents } from "../../schema/outbox.ts";
+import { PendingEvents, ReleasedEvents } from "../../schema/outbox.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
@@ -204,16 +204,36 @@ export const adminRoutes = new Hono<AppEnv>()
   .get(
     "/admin/outbox/:kind/:id",
     doc(
-      "Events an actor holds that the bridge has not confirmed yet",
+      "An actor's outbox: events the bridge has not confirmed yet, and those it refused for good (parked)",
       "admin",
       { 200: PendingEvents },
       { errors: [400] },
     ),
     params(LiveTarget),
-    async (c) => {
-      const { kind, id } = c.req.valid("param");
-      const stub =
-        kind === "order" ? c.env.OrderActor.getByName(id) : c.env.RestaurantActor.getByName(id);
-      return c.json({ events: await stub.pendingEvents() });
-    },
+    async (c) => c.json(await outboxOf(c.env, c.req.valid("param")).outboxReport()),
+  )
+  .post(
+    "/admin/outbox/:kind/:id/release",
+    doc(
+      "Put an actor's parked events back in its outbox for another try",
+      "admin",
+      { 200: ReleasedEvents },
+      { errors: [400] },
+    ),
+    params(LiveTarget),
+    async (c) => c.json({ released: await outboxOf(c.env, c.req.valid("param")).releaseParked() }),
   );
+
+/** The actor that owns an outbox, by kind. */
+function outboxOf(env: Env, target: LiveTarget) {
+  switch (target.kind) {
+    case "order":
+      return env.OrderActor.getByName(target.id);
+    case "restaurant":
+      return env.RestaurantActor.getByName(target.id);
+    case "driver":
+      return env.DriverActor.getByName(target.id);
+    case "zone":
+      return env.ZoneActor.getByName(target.id);
+  }
+}
