@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { TEST_SECRETS } from "./test/setup/edge.ts";
+import { startThrowawayPostgres } from "./test/setup/postgres.ts";
 
 /**
  * The shared homes whose code runs in workerd (the Worker and the actors import them): their
@@ -54,9 +55,26 @@ function edgeProject(
   };
 }
 
+// Without DATABASE_URL, a machine with PostgreSQL's server installed gets a throwaway cluster of
+// its own for the run, as Kafka's tests get their own broker; CI names its database itself.
+if (!process.env.DATABASE_URL && !process.env.CI) {
+  const cluster = await startThrowawayPostgres();
+  if (cluster) {
+    process.env.DATABASE_URL = cluster.url;
+    process.once("exit", () => cluster.stop());
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        cluster.stop();
+        process.exit(130);
+      });
+    }
+  }
+}
 const postgres = Boolean(process.env.DATABASE_URL) || Boolean(process.env.CI);
 if (!postgres) {
-  console.warn("DATABASE_URL is not set: the edge-postgres pass is left out (CI always runs it).");
+  console.warn(
+    "PostgreSQL is not installed and DATABASE_URL is not set: the tests on PostgreSQL are left out (CI always runs them).",
+  );
 }
 
 export default defineConfig({

@@ -1,5 +1,4 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
-import { zoneOf } from "../../domain/cells.ts";
 import { holdStep, moneyStepFor } from "../../ledger/order-money.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { openDb } from "../../runtime/db.ts";
@@ -35,11 +34,10 @@ import {
   TRACKING_BROADCAST_MS,
   trackingAfter,
 } from "./courier-rules.ts";
-import { DELIVERY_CODE_ATTEMPTS_MAX, deliveryCodeFor, hashDeliveryCode } from "./delivery-code.ts";
+import { DeliveryCode } from "./delivery-code.ts";
 import { canView, decide, place, TERMINAL } from "./machine.ts";
 import { OrderPeers, PEERS_MIGRATION } from "./peers.ts";
 import { OrderSaga, SAGA_MIGRATION, SAGA_TIMER } from "./saga.ts";
-import { dispatchNeedOf, jobOf } from "./views.ts";
 
 /** What the gateway hands the actor once it has priced and checked a cart. */
 export type PlacementRequest = {
@@ -110,7 +108,7 @@ export class OrderActor extends Server<Env> {
   private tracking: Tracking | null = null;
   private trackingSentAtMs = 0;
   private kitchenEtaSentAtMs = 0;
-  private deliveryCode: string | null = null;
+  private readonly code: DeliveryCode;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,6 +125,11 @@ export class OrderActor extends Server<Env> {
       openDb({ databaseUrl: config.databaseUrl, wsProxy: config.dbWsProxy }),
     );
     this.answers = new CommandMemory(ctx.storage.sql, Order);
+    this.code = new DeliveryCode(
+      ctx.storage.sql,
+      config.jwtSecret,
+      ctx.id.name ?? ctx.id.toString(),
+    );
     this.peers = new OrderPeers(ctx.storage.sql, env, (msg, fields) => this.warn(msg, fields));
     const row = ctx.storage.sql
       .exec<{ order_json: string; request_hash: string }>(
@@ -187,7 +190,7 @@ export class OrderActor extends Server<Env> {
       if (raced) return raced.ok ? ok({ order: raced.value, created: false }) : raced;
       return admission as Result<never>;
     }
-    const codeHash = await hashDeliveryCode(request.orderId, await this.codeFor(request.orderId));
+    const codeHash = await this.code.hash();
 
     const { order, events } = place({ ...input, prepMinutes: admission.value.prepMinutes }, nowMs);
     this.ctx.storage.transactionSync(() => {
@@ -315,7 +318,7 @@ export class OrderActor extends Server<Env> {
       if (!near.ok) return near;
     }
     if (step.type === "deliver") {
-      const check = await this.checkCode(order, step.code);
+      const check = await this.code.check(step.code);
       if (!check.ok) return check;
     }
     const command: OrderCommand =
@@ -550,39 +553,12 @@ export class OrderActor extends Server<Env> {
     return {
       ...order,
       tracking: isTracked(order) ? this.tracking : null,
-      deliveryCode:
-        isCustomer && order.status !== "delivered" ? await this.codeFor(order.id) : null,
+      deliveryCode: isCustomer && order.status !== "delivered" ? await this.code.value() : null,
       payment:
         isCustomer || who.role === "admin"
           ? this.saga.paymentOf(order, readConfig(this.env).money)
           : null,
     };
-  }
-
-  private async codeFor(orderId: string): Promise<string> {
-    this.deliveryCode ??= await deliveryCodeFor(readConfig(this.env).jwtSecret, orderId);
-    return this.deliveryCode;
-  }
-
-  /** Checks the customer's code; every wrong try counts, and too many lock delivery by code. */
-  private async checkCode(order: Order, code: string): Promise<Result<null>> {
-    const row = this.ctx.storage.sql
-      .exec<{ code_hash: string; code_attempts: number }>(
-        "select code_hash, code_attempts from state",
-      )
-      .one();
-    if (row.code_attempts >= DELIVERY_CODE_ATTEMPTS_MAX) {
-      return fail(
-        "order.delivery_code_locked",
-        "too many wrong codes: ask support to confirm this delivery",
-      );
-    }
-    if ((await hashDeliveryCode(order.id, code)) === row.code_hash) return ok(null);
-    this.ctx.storage.sql.exec("update state set code_attempts = code_attempts + 1 where id = 1");
-    const left = DELIVERY_CODE_ATTEMPTS_MAX - row.code_attempts - 1;
-    return fail("order.delivery_code_wrong", `that code is not this order's; ${left} tries left`, {
-      attemptsLeft: left,
-    });
   }
 
   /** A call whose answer nobody waits for; a failure is logged, and the next one repairs it. */

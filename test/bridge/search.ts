@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import { cellOf, zoneOf } from "../../domain/cells.ts";
-import { type LocalDatabase, startDatabase } from "../../infra/local/database.ts";
-import { startWsProxy } from "../../infra/local/ws-proxy.ts";
 import type { DeadLetter, DeadLetterSink } from "../../read-models/dead-letters.ts";
-import { type Db, openDb } from "../../runtime/db.ts";
+import type { Db } from "../../runtime/db.ts";
 import type { EventEnvelope, RestaurantDocument, SearchableItem } from "../../schema/events.ts";
+import { startTestDatabase as startDatabaseOf, type TestDatabase } from "../databases.ts";
 import { atSeq } from "./fixtures.ts";
 
 /**
@@ -12,67 +11,11 @@ import { atSeq } from "./fixtures.ts";
  * catalog documents and restaurant events, and whole-table dumps to compare read models.
  */
 
-export const postgresUrl = process.env.DATABASE_URL;
-if (!postgresUrl) {
-  if (process.env.CI)
-    throw new Error("CI runs the read-model tests on PostgreSQL: set DATABASE_URL");
-  console.warn(
-    "DATABASE_URL is not set: the read models' PostgreSQL tests are left out (CI runs them).",
-  );
-}
+export { databaseKinds, postgresUrl, type TestDatabase } from "../databases.ts";
 
-/** The kinds of database every read-model test runs on. */
-export const databaseKinds = [
-  { kind: "pglite" as const, skip: false },
-  { kind: "postgres" as const, skip: !postgresUrl },
-];
-
-export type TestDatabase = LocalDatabase & { db: Db };
-
-/**
- * A migrated database for one test file. On PostgreSQL it is a database of its own, created on
- * the server of DATABASE_URL and dropped afterwards, so whole-table comparisons see only this
- * file's rows.
- */
-export async function startTestDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
-  if (kind === "pglite") {
-    const local = await startDatabase({});
-    const pool = openDb(local);
-    return {
-      ...local,
-      db: pool.db,
-      close: async () => {
-        await pool.close();
-        await local.close();
-      },
-    };
-  }
-  if (!postgresUrl) throw new Error("DATABASE_URL is not set");
-  const name = `dizhtime_read_models_${process.pid}_${crypto.randomUUID().slice(0, 8)}`;
-  // The server's own database is shared with other tests: reach it through a proxy of our own
-  // only to create and drop ours, never migrating it.
-  const serverUrl = new URL(postgresUrl);
-  const proxy = await startWsProxy({
-    target: { host: serverUrl.hostname, port: Number(serverUrl.port || 5432) },
-  });
-  const admin = openDb({ databaseUrl: postgresUrl, wsProxy: proxy.url });
-  await admin.db.execute(sql.raw(`create database "${name}"`));
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const local = await startDatabase({ databaseUrl: url.toString() });
-  const pool = openDb(local);
-  return {
-    ...local,
-    db: pool.db,
-    // The Neon driver's proxy setting is global to the process: drop while both proxies are up.
-    close: async () => {
-      await pool.close();
-      await admin.db.execute(sql.raw(`drop database if exists "${name}" with (force)`));
-      await admin.close();
-      await local.close();
-      await proxy.close();
-    },
-  };
+/** A database for one test file (test/databases.ts), named for these tests on PostgreSQL. */
+export function startTestDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
+  return startDatabaseOf(kind, "read_models");
 }
 
 /** A dead-letter sink that remembers what it was given. */

@@ -13,8 +13,6 @@ import { SocketInbox } from "../socket-inbox.ts";
 export { freePort } from "../../infra/local/processes.ts";
 export { eventually } from "../eventually.ts";
 
-import { eventually } from "../eventually.ts";
-
 export type Reply<T> = { status: number; body: T };
 
 /**

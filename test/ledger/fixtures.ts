@@ -1,14 +1,11 @@
-import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { type LocalDatabase, startDatabase } from "../../infra/local/database.ts";
-import { startWsProxy } from "../../infra/local/ws-proxy.ts";
 import {
   createTransfers,
   lookupAccounts,
   lookupTransfers,
   voidExpired,
 } from "../../ledger/engine.ts";
-import { type Db, openDb } from "../../runtime/db.ts";
+import type { Db } from "../../runtime/db.ts";
 import { ledgerAccounts, ledgerTransfers } from "../../schema/db/ledger.ts";
 import {
   type Currency,
@@ -18,6 +15,7 @@ import {
   type TransferMetadata,
   type TransferResult,
 } from "../../schema/ledger.ts";
+import { startTestDatabase as startDatabaseOf, type TestDatabase } from "../databases.ts";
 import * as model from "./model.ts";
 
 /**
@@ -29,71 +27,11 @@ import * as model from "./model.ts";
 /** A fixed moment, so failures print the same every run. */
 export const T0 = Date.parse("2026-11-21T12:00:00.000Z");
 
-export const postgresUrl = process.env.DATABASE_URL;
-if (!postgresUrl) {
-  if (process.env.CI) throw new Error("CI runs the ledger tests on PostgreSQL: set DATABASE_URL");
-  console.warn(
-    "DATABASE_URL is not set: the ledger's PostgreSQL tests are left out (CI runs them).",
-  );
-}
+export { databaseKinds, postgresUrl, type TestDatabase } from "../databases.ts";
 
-/** The kinds of database every engine test runs on. */
-export const databaseKinds = [
-  { kind: "pglite" as const, skip: false },
-  { kind: "postgres" as const, skip: !postgresUrl },
-];
-
-export type TestDatabase = LocalDatabase & {
-  db: Db;
-  /** Another pool on the same database: one more connection for concurrency tests. */
-  open(): ReturnType<typeof openDb>;
-};
-
-/**
- * A database for one test file. On PostgreSQL it is a database of its own, created on the server
- * of DATABASE_URL and dropped afterwards: the sweeper (`voidExpired`) looks at every hold in a
- * database, so a shared one would let other tests' holds into these tests' counts.
- */
-export async function startTestDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
-  if (kind === "pglite") {
-    const local = await startDatabase({});
-    const pool = openDb(local);
-    return {
-      ...local,
-      db: pool.db,
-      open: () => openDb(local),
-      close: async () => {
-        await pool.close();
-        await local.close();
-      },
-    };
-  }
-  if (!postgresUrl) throw new Error("DATABASE_URL is not set");
-  const server = new URL(postgresUrl);
-  const name = `dizhtime_ledger_test_${process.pid}_${crypto.randomUUID().slice(0, 8)}`;
-  const proxy = await startWsProxy({
-    target: { host: server.hostname, port: Number(server.port || 5432) },
-  });
-  const admin = openDb({ databaseUrl: postgresUrl, wsProxy: proxy.url });
-  await admin.db.execute(sql.raw(`create database "${name}"`));
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const local = await startDatabase({ databaseUrl: url.toString() });
-  const pool = openDb(local);
-  return {
-    ...local,
-    db: pool.db,
-    open: () => openDb(local),
-    // The Neon driver's proxy setting is global to the process: the last pool opened decides
-    // which proxy every new connection takes. So the database is dropped while both are up.
-    close: async () => {
-      await pool.close();
-      await admin.db.execute(sql.raw(`drop database if exists "${name}" with (force)`));
-      await admin.close();
-      await local.close();
-      await proxy.close();
-    },
-  };
+/** A database for one test file (test/databases.ts), named for these tests on PostgreSQL. */
+export function startTestDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
+  return startDatabaseOf(kind, "ledger");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
 import type { AdminAnalytics } from "../../../schema/analytics.ts";
 import { Card, ErrorState, Spinner } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { api } from "./session.ts";
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)}%`);
@@ -10,29 +10,12 @@ const minutes = (seconds: number | null) =>
 
 /** The last day across the platform, from the analytics rollups the bridge keeps. */
 export default function AnalyticsPage() {
-  const [report, setReport] = useState<AdminAnalytics | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the load.
-  useEffect(() => {
-    void api.get<AdminAnalytics>("/api/admin/analytics").then((result) => {
-      if (result.ok) setReport(result.value);
-      else setError(result.error.message);
-    });
-  }, [attempt]);
-
-  if (error)
-    return (
-      <ErrorState
-        message={error}
-        onRetry={() => {
-          setError(null);
-          setAttempt((n) => n + 1);
-        }}
-      />
-    );
-  if (!report) return <Spinner label="Loading the last day" />;
+  const query = useApiQuery<AdminAnalytics>(api, "/api/admin/analytics");
+  if (query.isPending) return <Spinner label="Loading the last day" />;
+  if (query.isError) {
+    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
+  }
+  const report = query.data;
   const hours = new Map<string, number>();
   for (const row of report.perZoneHour)
     hours.set(row.hour, (hours.get(row.hour) ?? 0) + row.orders);

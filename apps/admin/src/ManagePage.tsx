@@ -1,7 +1,9 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type UseQueryResult, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import type { CreateStaffBody, User } from "../../../schema/auth.ts";
 import type { CreateRestaurantBody, RestaurantSummary } from "../../../schema/catalog.ts";
 import { Button, Card, ErrorState, Field, Spinner, useToast } from "../../ui/index.ts";
+import { type ApiFailure, useApiQuery } from "../../ui/query.tsx";
 import { RestaurantsCard } from "./RestaurantsCard.tsx";
 import { api } from "./session.ts";
 import { UsersCard } from "./UsersCard.tsx";
@@ -11,48 +13,31 @@ const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, opens: "00:00", close
 
 /** People and places: accounts (new, disabled, enabled) and restaurants (new, paused). */
 export default function ManagePage() {
-  const [restaurants, setRestaurants] = useState<Choices>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` re-runs the load.
-  useEffect(() => {
-    setRestaurants({ state: "loading" });
-    void api
-      .get<{ restaurants: RestaurantSummary[] }>(
-        "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=20000&limit=100",
-      )
-      .then((r) => {
-        setRestaurants(
-          r.ok
-            ? {
-                state: "ready",
-                list: [...r.value.restaurants].sort((a, b) => a.name.localeCompare(b.name)),
-              }
-            : { state: "error", message: r.error.message },
-        );
-      });
-  }, [version]);
+  const restaurants = useApiQuery<{ restaurants: RestaurantSummary[] }>(
+    api,
+    "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=20000&limit=100",
+  );
+  const client = useQueryClient();
+  // A new restaurant shows in every list that names restaurants.
+  const created = () => void client.invalidateQueries();
 
   return (
     <div className="stack">
       <h1>Manage</h1>
       <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))" }}>
-        <StaffForm restaurants={restaurants} onRetry={() => setVersion((v) => v + 1)} />
-        <RestaurantForm onCreated={() => setVersion((v) => v + 1)} />
+        <StaffForm restaurants={restaurants} />
+        <RestaurantForm onCreated={created} />
       </div>
       <UsersCard />
-      <RestaurantsCard version={version} />
+      <RestaurantsCard />
     </div>
   );
 }
 
 /** The restaurants a staff account can belong to, as the form's choice needs them. */
-type Choices =
-  | { state: "loading" }
-  | { state: "ready"; list: RestaurantSummary[] }
-  | { state: "error"; message: string };
+type Choices = UseQueryResult<{ restaurants: RestaurantSummary[] }, ApiFailure>;
 
-function StaffForm({ restaurants, onRetry }: { restaurants: Choices; onRetry(): void }) {
+function StaffForm({ restaurants }: { restaurants: Choices }) {
   const [role, setRole] = useState<"restaurant" | "admin">("restaurant");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -92,25 +77,27 @@ function StaffForm({ restaurants, onRetry }: { restaurants: Choices; onRetry(): 
             </label>
           ))}
         </fieldset>
-        {role === "restaurant" && restaurants.state === "loading" ? (
+        {role === "restaurant" && restaurants.isPending ? (
           <Spinner label="Loading the restaurants" />
         ) : null}
-        {role === "restaurant" && restaurants.state === "error" ? (
+        {role === "restaurant" && restaurants.isError ? (
           <ErrorState
             title="The restaurants could not be loaded"
-            message={`${restaurants.message} A staff account needs one to belong to.`}
-            onRetry={onRetry}
+            message={`${restaurants.error.message} A staff account needs one to belong to.`}
+            onRetry={() => void restaurants.refetch()}
           />
         ) : null}
-        {role === "restaurant" && restaurants.state === "ready" ? (
+        {role === "restaurant" && restaurants.isSuccess ? (
           <div className="ui-field">
             <label htmlFor="staff-restaurant">Restaurant</label>
             <select id="staff-restaurant" name="restaurantId" className="ui-input" required>
-              {restaurants.list.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
+              {[...restaurants.data.restaurants]
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
             </select>
           </div>
         ) : null}

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { AdminRestaurant, AdminRestaurantList } from "../../../schema/admin.ts";
 import type { KitchenState } from "../../../schema/sockets.ts";
 import {
@@ -13,6 +13,7 @@ import {
   usePager,
   useToast,
 } from "../../ui/index.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { api } from "./session.ts";
 
 const PAGE = 20;
@@ -30,30 +31,16 @@ function kitchenBadge(kitchen: KitchenState | null) {
 }
 
 /** Places: every restaurant with its kitchen's state, paused or resumed by an admin. */
-export function RestaurantsCard({ version }: { version: number }) {
+export function RestaurantsCard() {
   const [q, setQ] = useState("");
   const pager = usePager();
-  const [page, setPage] = useState<AdminRestaurantList | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const toast = useToast();
-  const { after } = pager;
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` re-runs the load.
-  const load = useCallback(async () => {
-    const params = new URLSearchParams({ limit: String(PAGE) });
-    if (q) params.set("q", q);
-    if (after) params.set("after", after);
-    const result = await api.get<AdminRestaurantList>(`/api/admin/restaurants?${params}`);
-    if (result.ok) {
-      setPage(result.value);
-      setError(null);
-    } else setError(result.error.message);
-  }, [q, after, version]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const params = new URLSearchParams({ limit: String(PAGE) });
+  if (q) params.set("q", q);
+  if (pager.after) params.set("after", pager.after);
+  const query = useApiQuery<AdminRestaurantList>(api, `/api/admin/restaurants?${params}`);
+  const page = query.data ?? null;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -71,7 +58,7 @@ export function RestaurantsCard({ version }: { version: number }) {
       return;
     }
     toast.show(`${restaurant.name} ${paused ? "paused" : "resumed"}`);
-    void load();
+    void query.refetch();
   };
 
   return (
@@ -89,8 +76,10 @@ export function RestaurantsCard({ version }: { version: number }) {
           <Button type="submit">Search</Button>
         </form>
       </search>
-      {error ? <ErrorState message={error} /> : null}
-      {!page && !error ? <Spinner label="Loading restaurants" /> : null}
+      {query.isError ? (
+        <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />
+      ) : null}
+      {query.isPending ? <Spinner label="Loading restaurants" /> : null}
       {page && page.restaurants.length === 0 ? <EmptyState title="No restaurant matches" /> : null}
       {page && page.restaurants.length > 0 ? (
         <table style={{ width: "100%" }}>

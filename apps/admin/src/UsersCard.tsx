@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { AdminUser, UserList } from "../../../schema/admin.ts";
 import type { Role } from "../../../schema/auth.ts";
 import {
@@ -13,6 +13,7 @@ import {
   usePager,
   useToast,
 } from "../../ui/index.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { api } from "./session.ts";
 
 const PAGE = 20;
@@ -24,28 +25,14 @@ const PAGE = 20;
 export function UsersCard() {
   const [search, setSearch] = useState<{ q: string; role: Role | "" }>({ q: "", role: "" });
   const pager = usePager();
-  const [page, setPage] = useState<UserList | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const toast = useToast();
-  const { after } = pager;
-
-  const load = useCallback(async () => {
-    const params = new URLSearchParams({ limit: String(PAGE) });
-    if (search.q) params.set("q", search.q);
-    if (search.role) params.set("role", search.role);
-    if (after) params.set("after", after);
-    const result = await api.get<UserList>(`/api/admin/users?${params}`);
-    if (result.ok) {
-      setPage(result.value);
-      setError(null);
-    } else setError(result.error.message);
-  }, [search, after]);
-
-  useEffect(() => {
-    setPage(null);
-    void load();
-  }, [load]);
+  const params = new URLSearchParams({ limit: String(PAGE) });
+  if (search.q) params.set("q", search.q);
+  if (search.role) params.set("role", search.role);
+  if (pager.after) params.set("after", pager.after);
+  const query = useApiQuery<UserList>(api, `/api/admin/users?${params}`);
+  const page = query.data ?? null;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -66,7 +53,7 @@ export function UsersCard() {
       return;
     }
     toast.show(`${result.value.email} ${action}d`);
-    void load();
+    void query.refetch();
   };
 
   return (
@@ -94,8 +81,10 @@ export function UsersCard() {
           <Button type="submit">Search</Button>
         </form>
       </search>
-      {error ? <ErrorState message={error} /> : null}
-      {!page && !error ? <Spinner label="Loading users" /> : null}
+      {query.isError ? (
+        <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />
+      ) : null}
+      {query.isPending ? <Spinner label="Loading users" /> : null}
       {page && page.users.length === 0 ? <EmptyState title="No user matches" /> : null}
       {page && page.users.length > 0 ? (
         <table style={{ width: "100%" }}>

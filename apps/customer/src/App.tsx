@@ -1,6 +1,7 @@
-import { lazy, Suspense, useEffect, useState } from "react";
-import { Button, Link, matchPath, Spinner, useRouter } from "../../ui/index.ts";
-import { AuthPage } from "./AuthPage.tsx";
+import { lazy, Suspense } from "react";
+import { matchPath, Spinner, useRouter } from "../../ui/index.ts";
+import { AppShell } from "../../ui/shell.tsx";
+import { SignInForm } from "../../ui/sign-in.tsx";
 import { useCart } from "./cart.ts";
 import { DiscoverPage } from "./DiscoverPage.tsx";
 import { api, useSession } from "./session.ts";
@@ -16,48 +17,36 @@ export function App() {
   const session = useSession();
   const cart = useCart();
   const { path } = useRouter();
-  const [resumed, setResumed] = useState(false);
-
-  useEffect(() => {
-    void api.resume().finally(() => setResumed(true));
-  }, []);
-
-  if (!resumed) return <Spinner label="Starting DizhTime" />;
-
   const count = cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
   return (
-    <>
-      <a className="ui-skip" href="#main">
-        Skip to content
-      </a>
-      <header className="ui-topbar">
-        <div className="ui-shell ui-shell--phone spread" style={{ paddingBlock: 8 }}>
-          <strong style={{ color: "var(--color-brand)" }}>DizhTime</strong>
-          {session ? (
-            <Button variant="ghost" size="small" onClick={() => api.signOut()}>
-              Sign out
-            </Button>
-          ) : null}
-        </div>
-        {session ? (
-          <nav aria-label="Main" className="ui-shell ui-shell--phone" style={{ paddingBlock: 0 }}>
-            <Link to="/">Discover</Link>
-            <Link to="/cart">Cart{count ? ` (${count})` : ""}</Link>
-            <Link to="/orders">Orders</Link>
-            <Link to="/wallet">Wallet</Link>
-          </nav>
-        ) : null}
-      </header>
-      <main id="main" className="ui-shell ui-shell--phone">
-        {session ? (
-          <Suspense fallback={<Spinner />}>
-            <Page path={path} />
-          </Suspense>
-        ) : (
-          <AuthPage />
-        )}
-      </main>
-    </>
+    <AppShell
+      api={api}
+      session={session}
+      name="DizhTime"
+      tone="brand"
+      phone
+      nav={[
+        { to: "/", label: "Discover" },
+        { to: "/cart", label: `Cart${count ? ` (${count})` : ""}` },
+        { to: "/orders", label: "Orders" },
+        { to: "/wallet", label: "Wallet" },
+      ]}
+      allowed={() => true}
+      wrongAccount=""
+      signIn={
+        <SignInForm
+          api={api}
+          title="Sign in"
+          signUp={{ title: "Create your account", invite: "Create an account" }}
+        />
+      }
+    >
+      {() => (
+        <Suspense fallback={<Spinner />}>
+          <Page path={path} />
+        </Suspense>
+      )}
+    </AppShell>
   );
 }
 

@@ -15,6 +15,7 @@ import {
 } from "../../ui/index.ts";
 import type { MapMarker } from "../../ui/MapView.tsx";
 import { formatCents } from "../../ui/money.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { type Cart, cartItems, setCart, useCart } from "./cart.ts";
 import {
   checkoutAddress,
@@ -62,10 +63,7 @@ function Checkout({ cart }: { cart: Cart }) {
   }, [point]);
   const [tipCents, setTipCents] = useState(TIPS_CENTS[1]!);
   const [points, setPoints] = useState(0);
-  const [wallet, setWallet] = useState<
-    { state: "loading" } | { state: "ready"; wallet: Wallet } | { state: "error"; message: string }
-  >({ state: "loading" });
-  const [walletAttempt, setWalletAttempt] = useState(0);
+  const wallet = useApiQuery<Wallet>(api, "/api/wallet");
   const [priced, setPriced] = useState<Priced>({ state: "loading" });
   const [placing, setPlacing] = useState(false);
   const [failure, setFailure] = useState<{ code: string; message: string } | null>(null);
@@ -81,18 +79,6 @@ function Checkout({ cart }: { cart: Cart }) {
     pointsToRedeem: points,
   };
   const bodyKey = JSON.stringify(body);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `walletAttempt` re-runs the load.
-  useEffect(() => {
-    setWallet({ state: "loading" });
-    void api.get<Wallet>("/api/wallet").then((result) => {
-      setWallet(
-        result.ok
-          ? { state: "ready", wallet: result.value }
-          : { state: "error", message: result.error.message },
-      );
-    });
-  }, [walletAttempt]);
 
   useEffect(() => {
     let live = true;
@@ -139,7 +125,7 @@ function Checkout({ cart }: { cart: Cart }) {
     router.navigate(`/orders/${result.value.id}`);
   };
 
-  const availablePoints = wallet.state === "ready" ? wallet.wallet.points.availablePoints : 0;
+  const availablePoints = wallet.data?.points.availablePoints ?? 0;
   return (
     <div className="stack">
       <h1>Your order from {cart.restaurantName}</h1>
@@ -224,19 +210,19 @@ function Checkout({ cart }: { cart: Cart }) {
         {priced.state === "error" ? <ErrorState message={priced.message} /> : null}
         {priced.state === "ready" ? <Totals quote={priced.quote} /> : null}
       </Card>
-      {wallet.state === "ready" ? (
+      {wallet.isSuccess ? (
         <p className="muted">
           Wallet balance:{" "}
-          <span className="money">{formatCents(wallet.wallet.money.availableCents)}</span> ·{" "}
+          <span className="money">{formatCents(wallet.data.money.availableCents)}</span> ·{" "}
           <Link to="/wallet">Top up</Link>
         </p>
       ) : null}
-      {wallet.state === "error" ? (
+      {wallet.isError ? (
         <div role="alert" className="ui-notice ui-notice--danger spread" data-testid="wallet-error">
           <span>
-            Your wallet could not be read: {wallet.message} Points can't be used until it is.
+            Your wallet could not be read: {wallet.error.message} Points can't be used until it is.
           </span>
-          <Button size="small" variant="secondary" onClick={() => setWalletAttempt((n) => n + 1)}>
+          <Button size="small" variant="secondary" onClick={() => void wallet.refetch()}>
             Try again
           </Button>
         </div>

@@ -12,9 +12,9 @@ import {
   Link,
   Spinner,
 } from "../../ui/index.ts";
+import { useApiResult } from "../../ui/query.tsx";
 import { DEFAULT_ADDRESS, locate, setDeliveryPoint, useDeliveryPoint } from "./location.ts";
 import { api } from "./session.ts";
-import { useLoad } from "./useLoad.ts";
 
 /** How far "near me" looks: a city's delivery radius. */
 const NEARBY_RADIUS_M = 10_000;
@@ -39,10 +39,11 @@ export function DiscoverPage() {
   const [query, setQuery] = useState("");
   const [cuisine, setCuisine] = useState<string | null>(null);
 
-  const key = `${point.lat},${point.lng}|${query}|${cuisine ?? ""}`;
-  const [load, retry] = useLoad<Listing[]>(key, () => find(point, query, cuisine));
+  const listings = useApiResult<Listing[]>(["discover", point.lat, point.lng, query, cuisine], () =>
+    find(point, query, cuisine),
+  );
   const [cuisines, setCuisines] = useState<string[]>([]);
-  const shown = load.state === "ready" ? load.value : [];
+  const shown = listings.data ?? [];
   const known = useMemo(() => {
     const all = new Set([...cuisines, ...shown.map((r) => r.cuisine)]);
     return [...all].sort();
@@ -111,9 +112,11 @@ export function DiscoverPage() {
           </Button>
         ))}
       </fieldset>
-      {load.state === "loading" ? <Spinner label="Finding restaurants" /> : null}
-      {load.state === "error" ? <ErrorState message={load.message} onRetry={retry} /> : null}
-      {load.state === "ready" && load.value.length === 0 ? (
+      {listings.isPending ? <Spinner label="Finding restaurants" /> : null}
+      {listings.isError ? (
+        <ErrorState message={listings.error.message} onRetry={() => void listings.refetch()} />
+      ) : null}
+      {listings.isSuccess && listings.data.length === 0 ? (
         <EmptyState title="Nothing found">
           Try another search or cuisine, or look further from here.
         </EmptyState>

@@ -12,16 +12,14 @@ import {
   useToast,
 } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { setCart } from "./cart.ts";
 import { api } from "./session.ts";
 import { statusLabel, statusTone } from "./status.ts";
-import { useLoad } from "./useLoad.ts";
 
 /** Past and current orders, newest first; any of them can be ordered again. */
 export default function OrdersPage() {
-  const [load, retry] = useLoad("orders", () =>
-    api.get<{ orders: OrderHistoryRow[] }>("/api/orders?limit=50"),
-  );
+  const query = useApiQuery<{ orders: OrderHistoryRow[] }>(api, "/api/orders?limit=50");
   const [reordering, setReordering] = useState<string | null>(null);
   const router = useRouter();
   const toast = useToast();
@@ -56,9 +54,11 @@ export default function OrdersPage() {
     router.navigate("/cart");
   };
 
-  if (load.state === "loading") return <Spinner label="Loading your orders" />;
-  if (load.state === "error") return <ErrorState message={load.message} onRetry={retry} />;
-  const orders = load.value.orders;
+  if (query.isPending) return <Spinner label="Loading your orders" />;
+  if (query.isError) {
+    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
+  }
+  const orders = query.data.orders;
   return (
     <div className="stack">
       <h1>Your orders</h1>

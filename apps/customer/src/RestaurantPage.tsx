@@ -2,19 +2,21 @@ import { type FormEvent, useRef, useState } from "react";
 import type { MenuItem, RestaurantWithMenu } from "../../../schema/catalog.ts";
 import { Badge, Button, Card, EmptyState, ErrorState, Spinner, useToast } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { addLine } from "./cart.ts";
 import { api } from "./session.ts";
-import { useLoad } from "./useLoad.ts";
 
 /** A restaurant's menu: categories, items with their availability, modifiers chosen in a dialog. */
 export default function RestaurantPage({ id }: { id: string }) {
-  const [load, retry] = useLoad(id, () => api.get<RestaurantWithMenu>(`/api/restaurants/${id}`));
+  const query = useApiQuery<RestaurantWithMenu>(api, `/api/restaurants/${id}`);
   const [choosing, setChoosing] = useState<MenuItem | null>(null);
   const toast = useToast();
 
-  if (load.state === "loading") return <Spinner label="Loading the menu" />;
-  if (load.state === "error") return <ErrorState message={load.message} onRetry={retry} />;
-  const restaurant = load.value;
+  if (query.isPending) return <Spinner label="Loading the menu" />;
+  if (query.isError) {
+    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
+  }
+  const restaurant = query.data;
   const add = (item: MenuItem, modifiers: { groupId: string; optionIds: string[] }[]) => {
     const names = item.modifierGroups.flatMap((g) =>
       g.options.filter((o) => modifiers.some((m) => m.optionIds.includes(o.id))).map((o) => o.name),

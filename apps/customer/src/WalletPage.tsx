@@ -3,8 +3,8 @@ import type { SimulatorConfirmation, TopUp, Wallet } from "../../../schema/ledge
 import { idempotencyKey } from "../../ui/api.ts";
 import { Button, Card, ErrorState, Field, Spinner, useToast } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
+import { useApiQuery } from "../../ui/query.tsx";
 import { api } from "./session.ts";
-import { useLoad } from "./useLoad.ts";
 
 const AMOUNTS_CENTS = [1_000, 2_500, 5_000, 10_000];
 /** The simulated provider's card that always succeeds. */
@@ -15,8 +15,7 @@ const TEST_CARD = "4242 4242 4242 4242";
  * the (simulated) provider, whose signed webhook credits the wallet, as a real processor would.
  */
 export default function WalletPage() {
-  const [version, setVersion] = useState(0);
-  const [load, retry] = useLoad(String(version), () => api.get<Wallet>("/api/wallet"));
+  const wallet = useApiQuery<Wallet>(api, "/api/wallet");
   const [amount, setAmount] = useState(AMOUNTS_CENTS[1]!);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -48,32 +47,34 @@ export default function WalletPage() {
       return;
     }
     toast.show(`Added ${formatCents(amount)} to your wallet`);
-    setVersion((v) => v + 1);
+    void wallet.refetch();
   };
 
   return (
     <div className="stack">
       <h1>Wallet</h1>
       <Card aria-label="Balance">
-        {load.state === "loading" ? <Spinner label="Loading your wallet" /> : null}
-        {load.state === "error" ? <ErrorState message={load.message} onRetry={retry} /> : null}
-        {load.state === "ready" ? (
+        {wallet.isPending ? <Spinner label="Loading your wallet" /> : null}
+        {wallet.isError ? (
+          <ErrorState message={wallet.error.message} onRetry={() => void wallet.refetch()} />
+        ) : null}
+        {wallet.isSuccess ? (
           <div className="stack">
             <div className="spread">
               <span>Balance</span>
               <strong className="money" style={{ fontSize: 24 }} data-testid="balance">
-                {formatCents(load.value.money.availableCents)}
+                {formatCents(wallet.data.money.availableCents)}
               </strong>
             </div>
-            {load.value.money.heldCents > 0 ? (
+            {wallet.data.money.heldCents > 0 ? (
               <div className="spread muted">
                 <span>Held for orders in progress</span>
-                <span className="money">{formatCents(load.value.money.heldCents)}</span>
+                <span className="money">{formatCents(wallet.data.money.heldCents)}</span>
               </div>
             ) : null}
             <div className="spread">
               <span>Points</span>
-              <strong data-testid="points">{load.value.points.availablePoints}</strong>
+              <strong data-testid="points">{wallet.data.points.availablePoints}</strong>
             </div>
           </div>
         ) : null}

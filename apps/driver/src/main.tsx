@@ -1,15 +1,5 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
 import "../../ui/tokens.css";
-import { RouterProvider, ToastProvider } from "../../ui/index.ts";
+import { mountApp } from "../../ui/mount.tsx";
 import { App } from "./App.tsx";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <RouterProvider base="/driver/">
-      <ToastProvider>
-        <App />
-      </ToastProvider>
-    </RouterProvider>
-  </StrictMode>,
-);
+mountApp("/driver/", App);

@@ -1,46 +1,30 @@
-import { useEffect, useState } from "react";
 import type { EarningsLine } from "../../../schema/ledger.ts";
 import type { KitchenBoard } from "../../../schema/sockets.ts";
+import { useTodaySoFar } from "../../ui/clock.ts";
 import { Card, ErrorState, Spinner } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
+import { useApiResult } from "../../ui/query.tsx";
 import { api } from "./session.ts";
 
 type Figures = { payables: EarningsLine; board: KitchenBoard };
 
 /** Today's figures: what the restaurant earned since local midnight, and the open board. */
 export default function TodayPage({ restaurantId }: { restaurantId: string }) {
-  const [figures, setFigures] = useState<Figures | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the load.
-  useEffect(() => {
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    // A minute ahead, so an order settled just now is inside the period.
-    const to = new Date(Date.now() + 60_000);
-    const period = new URLSearchParams({ from: midnight.toISOString(), to: to.toISOString() });
-    void Promise.all([
+  const period = useTodaySoFar();
+  const query = useApiResult<Figures>(["today", restaurantId, period], async () => {
+    const [payables, board] = await Promise.all([
       api.get<EarningsLine>(`/api/restaurants/${restaurantId}/payables?${period}`),
       api.get<KitchenBoard>(`/api/restaurants/${restaurantId}/kitchen`),
-    ]).then(([payables, board]) => {
-      if (!payables.ok) setError(payables.error.message);
-      else if (!board.ok) setError(board.error.message);
-      else setFigures({ payables: payables.value, board: board.value });
-    });
-  }, [restaurantId, attempt]);
-
-  if (error)
-    return (
-      <ErrorState
-        message={error}
-        onRetry={() => {
-          setError(null);
-          setAttempt((n) => n + 1);
-        }}
-      />
-    );
-  if (!figures) return <Spinner label="Adding up today" />;
+    ]);
+    if (!payables.ok) return payables;
+    if (!board.ok) return board;
+    return { ok: true, value: { payables: payables.value, board: board.value } };
+  });
+  if (query.isPending) return <Spinner label="Adding up today" />;
+  if (query.isError) {
+    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
+  }
+  const figures = query.data;
   const { payables, board } = figures;
   const rows: [string, string][] = [
     ["Earned today (delivered orders)", formatCents(payables.earnedCents)],

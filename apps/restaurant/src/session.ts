@@ -1,12 +1,9 @@
-import { useEffect, useState } from "react";
-import type { Session } from "../../../schema/auth.ts";
 import { Api } from "../../ui/api.ts";
+import { useSessionOf } from "../../ui/session.ts";
 
-/** The kitchen app's one API client; its session is a staff member's. */
+/** The restaurant app's one API client (and so its one session). */
 export const api = new Api("restaurant");
 
-export function useSession(): Session | null {
-  const [session, setSession] = useState(api.current);
-  useEffect(() => api.subscribe(setSession), []);
-  return session;
+export function useSession() {
+  return useSessionOf(api);
 }
