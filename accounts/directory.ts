@@ -10,7 +10,7 @@ import type {
 } from "../schema/admin.ts";
 import { refreshTokens, restaurants, users } from "../schema/db/index.ts";
 import type { KitchenState } from "../schema/sockets.ts";
-import { userOf } from "./accounts.ts";
+import { userOf } from "./users.ts";
 
 type UserRow = typeof users.$inferSelect;
 

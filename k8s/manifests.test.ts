@@ -322,6 +322,20 @@ describe.skipIf(missing !== null)("k8s manifests", () => {
     expect(named.filter((m) => !exported.includes(`"${m}"`))).toEqual([]);
   });
 
+  it("the image holds every file the bridge's entry point imports, and nothing is ignored", () => {
+    const copied = [...read("k8s/Dockerfile").matchAll(/^COPY (\S+) \.\/\S+$/gm)].map((m) => m[1]!);
+    const kept = read("k8s/Dockerfile.dockerignore")
+      .split("\n")
+      .filter((line) => line.startsWith("!"))
+      .map((line) => line.slice(1).replace(/\/\*\*$/, ""));
+    const imported = localImportsOf("infra/bridge/main.ts");
+    expect(imported.length).toBeGreaterThan(20);
+    const inImage = (file: string, roots: string[]) =>
+      roots.some((root) => file === root || file.startsWith(`${root}/`));
+    expect(imported.filter((file) => !inImage(file, copied))).toEqual([]);
+    expect(imported.filter((file) => !inImage(file, kept))).toEqual([]);
+  });
+
   it("the image runs the entry point the Deployments name, as a non-root user", () => {
     const dockerfile = read("k8s/Dockerfile");
     expect(dockerfile).toMatch(/^FROM node:22-slim$/m);
@@ -403,4 +417,22 @@ describe.skipIf(missing !== null)("k8s manifests", () => {
 function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
   expect(a.length).toBe(b.length);
   return a.map((x, i) => [x, b[i] as B]);
+}
+
+/**
+ * Every file of the repository `entry` imports, transitively (static and type imports, as text:
+ * enough for this code base, which imports by relative path with extensions).
+ */
+function localImportsOf(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = read(file);
+    for (const match of text.matchAll(/(?:from|import)\s+["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), match[1]!)));
+    }
+  };
+  visit(entry);
+  return [...seen].sort();
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { createStaff } from "../../accounts/accounts.ts";
 import { listRestaurants, listUsers, setUserDisabled } from "../../accounts/directory.ts";
+import { createStaff } from "../../accounts/users.ts";
 import { zoneOf } from "../../domain/cells.ts";
 import { distanceM } from "../../domain/geo.ts";
 import { listActiveOrders } from "../../read-models/active-orders.ts";

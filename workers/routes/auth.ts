@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { findUser, login, logout, refresh, signUp } from "../../accounts/accounts.ts";
+import { findUser, login, logout, refresh, signUp } from "../../accounts/users.ts";
 import { CodedError } from "../../runtime/errors.ts";
 import { LoginBody, RefreshBody, Session, SignUpBody, User } from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
