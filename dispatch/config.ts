@@ -9,23 +9,32 @@ const MINUTE_MS = 60_000;
 export const defaultPolicyConfig: PolicyConfig = {
   // The ZoneActor runs a round every few seconds; the replay sets its own cadence.
   roundMs: 5_000,
-  // A committed courier is told at once; a minute of slack covers the round's own latency, an
-  // offer being read, and the travel estimate's error, while keeping most of the value of
-  // waiting (new orders to bundle, couriers coming free).
-  commitLeadMs: 1 * MINUTE_MS,
+  // A committed courier is told at once, and the rule already commits a round early. Any more
+  // lead only hands out couriers before the round that knows more (new orders, couriers coming
+  // free) would have; in replays a minute's lead cost more than it saved.
+  commitLeadMs: 0,
+  // About the longest a kitchen takes: every order ready that soon is matched at once, against
+  // couriers as they are; later ones are planned after, against couriers as they will be.
+  levelWindowMs: 25 * MINUTE_MS,
+  // A tie-breaker (a 4-hour shift weighs 15 customer seconds): of two couriers as good for an
+  // order, the one whose shift ends sooner takes it, and the one staying keeps for later orders.
+  shiftLeftWeight: 0.001,
+  // An expected order is only likely: a courier is held back for it only when the real orders
+  // lose less than this by going without.
+  expectedSkipMs: 10 * MINUTE_MS,
   // Parking, walking in, the hand-over: the published MDRP instances use 4 minutes at each end.
   pickupServiceMs: 4 * MINUTE_MS,
   dropoffServiceMs: 4 * MINUTE_MS,
   // The promise customers are usually given, and the MDRP instances' target.
   targetClickToDoorMs: 40 * MINUTE_MS,
-  // A minute past the promise hurts twice as much as a minute within it.
-  overageWeight: 1,
-  // An empty ride uses the fleet's one scarce resource, courier time, but a customer's minute
-  // still counts more: half weight lets a nearer courier win only when the customer loses little.
-  reachWeight: 0.5,
-  // Waiting at the counter is courier time too, but cheaper than riding (no fuel, no risk), and
-  // the commitment rule already keeps it short by sending couriers just in time.
-  idleWeight: 0.1,
+  // Every minute of a customer's wait counts the same. Weighting minutes past the promise makes the
+  // round give couriers to orders already late and let fresh ones go late in turn.
+  overageWeight: 0,
+  // A courier's empty ride and wait are not priced: couriers' time is accounted for by planning
+  // later orders against when and where each courier will be free, which prices it in customer
+  // minutes, the thing that matters. A separate price on it only bent choices away from customers.
+  reachWeight: 0,
+  idleWeight: 0,
   // An hour per order: larger than any difference between two reasonable couriers, so an order
   // is left unassigned only when no candidate can take it, never to save a little cost.
   unassignedPenaltyMs: 60 * MINUTE_MS,
@@ -40,14 +49,14 @@ export const defaultPolicyConfig: PolicyConfig = {
   // About one typical trip: the couriers who come free within it can serve what is ready within it.
   supplyHorizonMs: 10 * MINUTE_MS,
   // Enough alternatives for the matching to trade couriers between bundles that crowd the same few
-  // couriers. In replays, 8 left it short of alternatives (0.5-1.5 minutes of mean click-to-door
-  // lost when couriers are scarce); past 16 the extra candidates were too far to be chosen.
-  candidatesPerBundle: 16,
+  // couriers, including couriers coming free after routes planned earlier in the round.
+  candidatesPerBundle: 64,
 };
 
 /** Fields that must be > 0 (every other must be >= 0), and those that count things. */
 const POSITIVE: ReadonlyArray<keyof PolicyConfig> = [
   "roundMs",
+  "levelWindowMs",
   "targetClickToDoorMs",
   "bundleSizeMax",
   "candidatesPerBundle",
@@ -60,7 +69,7 @@ const INTEGER: ReadonlyArray<keyof PolicyConfig> = ["bundleSizeMax", "candidates
  */
 export const BUNDLE_SIZE_LIMIT = 6;
 /** Most candidates per bundle: the matching's work grows with bundles x candidates. */
-export const CANDIDATES_PER_BUNDLE_LIMIT = 64;
+export const CANDIDATES_PER_BUNDLE_LIMIT = 256;
 
 /**
  * The defaults overridden by `partial`, checked: every field finite and >= 0, some > 0, counts

@@ -77,11 +77,80 @@ describe("a round", () => {
     expect(plan([o], [leaving, staying]).map((a) => a.courierId)).toEqual(["staying"]);
   });
 
-  it("starts a busy courier's next route when its current one ends, and commits it only then", () => {
+  it("plans a busy courier's next route from when its current one ends, committing it only then", () => {
     const busy = courier({ id: "busy", position: 0, freeAtMs: T0 + 5 * MINUTE });
     expect(plan([order()], [busy])).toEqual([]);
-    const [a] = plan([order()], [busy], T0 + 4.5 * MINUTE);
+    expect(plan([order()], [busy], T0 + 4.5 * MINUTE)).toEqual([]);
+    const [a] = plan([order()], [busy], T0 + 5 * MINUTE);
     expect(a!.departAtMs).toBe(T0 + 5 * MINUTE);
+  });
+
+  it("never lets orders ready later hold back orders ready now", () => {
+    // One idle courier at the restaurant, two orders ready now and two ready in half an hour:
+    // the later two are the older ones, so a single matching would rather serve them first.
+    const orders = [
+      order({ id: "later-a", readyAtMs: T0 + 30 * MINUTE, placedAtMs: T0 - 20 * MINUTE }),
+      order({ id: "later-b", readyAtMs: T0 + 30 * MINUTE, placedAtMs: T0 - 20 * MINUTE }),
+      order({ id: "now-a", readyAtMs: T0, placedAtMs: T0 - 10 * MINUTE }),
+      order({ id: "now-b", readyAtMs: T0, placedAtMs: T0 - 10 * MINUTE }),
+    ];
+    const [a, ...rest] = plan(orders, [courier()]);
+    expect(rest).toEqual([]);
+    expect(a!.orderIds.sort()).toEqual(["now-a", "now-b"]);
+  });
+
+  it("holds an order for a courier coming free sooner than an idle one could arrive", () => {
+    // The idle courier is 20 minutes away; the busy one ends its route at the restaurant in 2.
+    const idle = courier({ id: "idle", position: 20 });
+    const busy = courier({ id: "busy", position: 0, freeAtMs: T0 + 2 * MINUTE });
+    expect(plan([order()], [idle, busy])).toEqual([]);
+    expect(plan([order()], [idle, busy], T0 + 2 * MINUTE).map((a) => a.courierId)).toEqual([
+      "busy",
+    ]);
+  });
+
+  it("plans for a courier whose shift starts soon, never committing them before it does", () => {
+    const starting = courier({ id: "starting", position: 0, onAtMs: T0 + MINUTE });
+    const far = courier({ id: "far", position: 30 });
+    expect(plan([order()], [starting, far])).toEqual([]);
+    const [a] = plan([order()], [starting, far], T0 + MINUTE);
+    expect(a!.courierId).toBe("starting");
+    expect(a!.departAtMs).toBe(T0 + MINUTE);
+  });
+
+  it("keeps a courier where an order is expected, sending one a little farther to a real order", () => {
+    const real = order({ id: "real", restaurantId: "r2", pickup: 2, readyAtMs: T0 });
+    const couriers = [courier({ id: "there", position: 0 }), courier({ id: "near", position: 5 })];
+    const expected = [
+      { restaurantId: "r1", pickup: 0, dropoff: 5, readyAtMs: T0 + 2 * MINUTE, weight: 1 },
+    ];
+    const without = planRound({
+      nowMs: T0,
+      orders: [real],
+      couriers,
+      travelMs: lineTravel,
+      config,
+    });
+    expect(without.map((a) => a.courierId)).toEqual(["there"]);
+    const withForecast = planRound({
+      nowMs: T0,
+      orders: [real],
+      couriers,
+      travelMs: lineTravel,
+      config,
+      expected,
+    });
+    expect(withForecast.map((a) => [a.courierId, a.orderIds])).toEqual([["near", ["real"]]]);
+    // An unlikely order holds nobody back.
+    const unlikely = planRound({
+      nowMs: T0,
+      orders: [real],
+      couriers,
+      travelMs: lineTravel,
+      config,
+      expected: [{ ...expected[0]!, weight: 0.1 }],
+    });
+    expect(unlikely.map((a) => a.courierId)).toEqual(["there"]);
   });
 
   it("bundles one restaurant's orders when couriers are short", () => {
@@ -138,6 +207,7 @@ describe("a round", () => {
           position: fc.integer({ min: -25, max: 25 }),
           busyFor: fc.integer({ min: -5, max: 20 }),
           offIn: fc.option(fc.integer({ min: 0, max: 60 })),
+          onIn: fc.option(fc.integer({ min: 1, max: 30 })),
         }),
         { maxLength: 12 },
       ),
@@ -160,6 +230,7 @@ describe("a round", () => {
             position: c.position,
             freeAtMs: T0 + c.busyFor * MINUTE,
             ...(c.offIn === null ? {} : { offAtMs: T0 + c.offIn * MINUTE }),
+            ...(c.onIn === null ? {} : { onAtMs: T0 + c.onIn * MINUTE }),
           }),
         );
         const byId = new Map(orders.map((o) => [o.id, o]));
@@ -175,7 +246,10 @@ describe("a round", () => {
           expect(bundle.every((o) => o.placedAtMs <= T0)).toBe(true);
           expect(a.pickupAtMs).toBeGreaterThanOrEqual(Math.max(...bundle.map((o) => o.readyAtMs)));
           expect(a.pickupAtMs).toBeGreaterThanOrEqual(a.arriveAtMs + config.pickupServiceMs / 2);
-          expect(a.departAtMs).toBeGreaterThanOrEqual(Math.max(T0, c.freeAtMs));
+          // Committed only to a courier free and on shift now, setting off now.
+          expect(c.freeAtMs).toBeLessThanOrEqual(T0);
+          expect(c.onAtMs ?? T0).toBeLessThanOrEqual(T0);
+          expect(a.departAtMs).toBe(T0);
           expect(a.pickupAtMs).toBeLessThanOrEqual(c.offAtMs ?? Number.POSITIVE_INFINITY);
           expect(a.orderIds.length).toBeLessThanOrEqual(config.bundleSizeMax);
         }

@@ -6,6 +6,7 @@ import type {
   Assignment,
   Bundle,
   Courier,
+  ExpectedOrder,
   OrderToDispatch,
   PolicyConfig,
   RoundInput,
@@ -13,65 +14,191 @@ import type {
 } from "./types.ts";
 
 /**
- * One matching round, pure: the ZoneActor calls it every few seconds with its live drivers, and
- * the MDRP replay calls it every few simulated minutes. It follows the rolling-horizon design of
- * Reyes et al. 2018 ("The Meal Delivery Routing Problem"):
+ * One matching round, pure: the ZoneActor calls it every few seconds with its live couriers, and
+ * the MDRP replay every simulated minute. It follows the rolling-horizon design of Reyes et al.
+ * 2018 ("The Meal Delivery Routing Problem"), planned in levels by ready time:
  *
- * 1. bundle each restaurant's waiting orders, as many per courier as the supply asks;
- * 2. find each bundle's candidate couriers (nearest by arrival, or the caller's ring search);
- * 3. price every (bundle, courier) pair by when the food would reach the customers, what the
- *    courier's empty ride and wait cost the fleet, and lateness past the target, and solve the
- *    whole round as one minimum-cost matching, not first come first served;
- * 4. commit only the matches that cannot wait: the courier must set off before the next round
- *    (plus a lead) to reach the restaurant as the food is ready. The rest are planned again next
- *    round, when more orders (to bundle) and couriers (coming free) are known. That is what makes
- *    it rolling-horizon rather than myopic.
+ * 1. bundle each restaurant's waiting orders, as many per courier as the supply asks, and add the
+ *    orders expected soon (`forecast.ts`) at their likelihood;
+ * 2. level by level, match the bundles whose food is ready within `levelWindowMs` of the earliest
+ *    still unplanned against the couriers as they will be after the routes planned in earlier
+ *    levels (free when that route ends, at its last door). Each level is one minimum-cost
+ *    matching, priced by when the food reaches the customers; a bundle left out carries to the
+ *    next level. Orders ready later are planned after orders ready sooner, so they never take a
+ *    courier the sooner ones need, yet a courier coming free later is still planned for them;
+ * 3. commit only a courier's first planned route, only if the courier is free now, and only when
+ *    it cannot wait: the courier must set off before the next round (plus a lead) to meet the
+ *    food. Everything else is planned again next round, when more is known.
  *
  * Returns the committed assignments; orders not in any stay waiting for a later round.
  */
 export function planRound<P>(input: RoundInput<P>): Assignment[] {
   const config = resolvePolicyConfig(input.config);
-  const { nowMs, travelMs, penaltyMs } = input;
+  const { nowMs } = input;
   const orders = input.orders.filter((order) => order.placedAtMs <= nowMs);
   if (orders.length === 0) return [];
   const couriers = input.couriers.filter((courier) => onShift(courier, nowMs));
-
   const bundles = bundleOrders(
     orders,
     bundleSizeTarget(orders, couriers, nowMs, config),
-    travelMs,
+    input.travelMs,
     config,
   );
-  const candidatesOf =
-    input.candidatesOf ??
-    ((pickup: P, k: number) => earliestArrivals(couriers, pickup, k, nowMs, travelMs));
+  let pending: Row<P>[] = [
+    ...bundles.map((bundle) => ({ bundle, weight: 1, expected: false })),
+    ...(input.expected ?? []).map((e) => expectedRow(e, nowMs)),
+  ].sort((a, b) => a.bundle.readyAtMs - b.bundle.readyAtMs);
 
-  // Columns are the distinct candidate couriers; each edge keeps the route it was priced on.
+  const fleet = new Fleet(couriers, input, config);
+  const assignments: Assignment[] = [];
+  for (let level = 0; pending.length > 0; level++) {
+    const horizonMs = Math.max(pending[0]!.bundle.readyAtMs, nowMs) + config.levelWindowMs;
+    const rows: Row<P>[] = [];
+    const later: Row<P>[] = [];
+    for (const row of pending) {
+      if (row.bundle.readyAtMs > horizonMs) later.push(row);
+      // Expected orders only shape the first level: past it they would plan on a guess of a guess.
+      else if (level === 0 || !row.expected) rows.push(row);
+    }
+    const planned = planLevel(rows, fleet, level, input, config);
+    const unplanned = rows.filter((_, i) => planned[i] === null);
+    rows.forEach((row, i) => {
+      const plan = planned[i];
+      if (!plan || row.expected) return;
+      if (plan.commit) assignments.push(assignmentOf(row.bundle, plan));
+    });
+    // A level that planned nothing would plan nothing again: its rows cannot be served this round.
+    const progress = planned.some((plan) => plan !== null);
+    pending = (progress ? [...unplanned, ...later] : later).sort(
+      (a, b) => a.bundle.readyAtMs - b.bundle.readyAtMs,
+    );
+  }
+  return assignments.sort((a, b) => a.departAtMs - b.departAtMs || cmp(a.courierId, b.courierId));
+}
+
+/** A bundle to plan: a real one (weight 1), or an expected order at its likelihood. */
+type Row<P> = { bundle: Bundle<P>; weight: number; expected: boolean };
+
+/** A planned route for one row, and whether it is committed now. */
+type Plan<P> = { courier: Courier<P>; start: number; times: RouteTimes; commit: boolean };
+
+function expectedRow<P>(expected: ExpectedOrder<P>, nowMs: number): Row<P> {
+  const id = `expected:${expected.restaurantId}`;
+  const order: OrderToDispatch<P> = {
+    id,
+    restaurantId: expected.restaurantId,
+    pickup: expected.pickup,
+    dropoff: expected.dropoff,
+    placedAtMs: nowMs,
+    readyAtMs: expected.readyAtMs,
+  };
+  return {
+    bundle: {
+      restaurantId: expected.restaurantId,
+      pickup: expected.pickup,
+      orders: [order],
+      readyAtMs: expected.readyAtMs,
+    },
+    weight: expected.weight,
+    expected: true,
+  };
+}
+
+/**
+ * The couriers as the round's plan leaves them: each starts as given, and a route planned for it
+ * moves it to that route's last door and end. `routes` counts the routes planned for each (an
+ * expected order's included): only the first may be committed.
+ */
+class Fleet<P> {
+  private readonly state = new Map<string, Courier<P>>();
+  private readonly routes = new Map<string, number>();
+  private readonly all: Courier<P>[];
+  private readonly input: RoundInput<P>;
+  private readonly config: PolicyConfig;
+  private readonly base = new Map<string, readonly Courier<P>[]>();
+
+  constructor(couriers: readonly Courier<P>[], input: RoundInput<P>, config: PolicyConfig) {
+    this.all = [...couriers];
+    for (const courier of couriers) this.state.set(courier.id, courier);
+    this.input = input;
+    this.config = config;
+  }
+
+  /** Up to `candidatesPerBundle` couriers for a pickup, as they are now in the plan. */
+  candidates(bundle: Bundle<P>, level: number): Courier<P>[] {
+    const { nowMs, travelMs } = this.input;
+    const k = this.config.candidatesPerBundle;
+    const search = this.input.candidatesOf;
+    if (!search)
+      return earliestArrivals(
+        this.all.map((c) => this.now(c)),
+        bundle.pickup,
+        k,
+        nowMs,
+        travelMs,
+      );
+    let found = this.base.get(bundle.restaurantId);
+    if (!found) {
+      found = search(bundle.pickup, k).slice(0, k);
+      this.base.set(bundle.restaurantId, found);
+    }
+    if (level === 0 || this.routes.size === 0) return found.map((c) => this.now(c));
+    // A courier planned for elsewhere may end its route nearer than anyone the search found.
+    const pool = new Map(found.map((c) => [c.id, this.now(c)]));
+    for (const id of this.routes.keys()) pool.set(id, this.state.get(id)!);
+    return earliestArrivals([...pool.values()], bundle.pickup, k, nowMs, travelMs);
+  }
+
+  /** The courier as the plan has it so far. */
+  now(courier: Courier<P>): Courier<P> {
+    return this.state.get(courier.id) ?? courier;
+  }
+
+  routesOf(courierId: string): number {
+    return this.routes.get(courierId) ?? 0;
+  }
+
+  plan(courier: Courier<P>, bundle: Bundle<P>, times: RouteTimes, real: boolean): void {
+    this.routes.set(courier.id, this.routesOf(courier.id) + 1);
+    // An expected order holds its courier back from commitments, but plans no route for it.
+    if (!real) return;
+    this.state.set(courier.id, {
+      ...courier,
+      position: bundle.orders.at(-1)!.dropoff,
+      freeAtMs: times.endsAtMs,
+    });
+  }
+}
+
+/**
+ * One level: its rows priced against every candidate and solved as one minimum-cost matching.
+ * Returns, per row, the route planned for it (recorded in `fleet`) or null.
+ */
+function planLevel<P>(
+  rows: readonly Row<P>[],
+  fleet: Fleet<P>,
+  level: number,
+  input: RoundInput<P>,
+  config: PolicyConfig,
+): Array<Plan<P> | null> {
+  const { nowMs, travelMs, penaltyMs } = input;
   const columns: Courier<P>[] = [];
   const columnOf = new Map<string, number>();
   const edges: MatchingEdge[] = [];
   const routes: Array<{ start: number; times: RouteTimes }> = [];
   const edgesOfRow: number[][] = [];
   const skipCost: number[] = [];
-  // Bundles of one restaurant share a pickup, so they share one candidate search.
-  const candidatesAt = new Map<string, readonly Courier<P>[]>();
-  bundles.forEach((bundle, row) => {
-    let candidates = candidatesAt.get(bundle.restaurantId);
-    if (!candidates) {
-      candidates = candidatesOf(bundle.pickup, config.candidatesPerBundle).slice(
-        0,
-        config.candidatesPerBundle,
-      );
-      candidatesAt.set(bundle.restaurantId, candidates);
-    }
+  rows.forEach(({ bundle, weight, expected }, row) => {
     const rowEdges: number[] = [];
     let bestCost = Number.POSITIVE_INFINITY;
-    for (const courier of candidates) {
+    for (const courier of fleet.candidates(bundle, level)) {
       if (!onShift(courier, nowMs)) continue;
       let penalty = 0;
-      if (penaltyMs) for (const order of bundle.orders) penalty += penaltyMs(courier.id, order.id);
+      if (penaltyMs && !expected) {
+        for (const order of bundle.orders) penalty += penaltyMs(courier.id, order.id);
+      }
       if (!Number.isFinite(penalty)) continue;
-      const start = Math.max(nowMs, courier.freeAtMs);
+      const start = Math.max(nowMs, courier.freeAtMs, courier.onAtMs ?? nowMs);
       const times = routeTimes(
         start,
         courier.position,
@@ -88,46 +215,57 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
         columnOf.set(courier.id, col);
       }
       if (rowEdges.some((e) => edges[e]!.col === col)) continue;
-      const routeOnly = routeCost(bundle, start, times, nowMs, config);
+      const shiftLeftMs = courier.offAtMs === undefined ? 0 : Math.max(0, courier.offAtMs - nowMs);
+      const routeOnly =
+        routeCost(bundle, start, times, nowMs, config) + config.shiftLeftWeight * shiftLeftMs;
       // Skipping is priced from the best route alone, so a penalty makes its courier dearer than
       // the others rather than cancelling out of the comparison.
       bestCost = Math.min(bestCost, routeOnly);
-      const cost = routeOnly + penalty;
       rowEdges.push(edges.length);
-      edges.push({ row, col, cost });
+      edges.push({ row, col, cost: weight * (routeOnly + penalty) });
       routes.push({ start, times });
     }
     edgesOfRow.push(rowEdges);
-    skipCost.push(unassignedCost(bundle, bestCost, nowMs, config));
+    const best = Number.isFinite(bestCost) ? bestCost : 0;
+    skipCost.push(
+      expected
+        ? weight * (best + config.expectedSkipMs)
+        : unassignedCost(bundle, best, nowMs, config),
+    );
   });
 
   const { colOfRow } = minCostMatching({
-    rows: bundles.length,
+    rows: rows.length,
     cols: columns.length,
     edges,
     skipCost,
   });
-
-  const assignments: Assignment[] = [];
-  bundles.forEach((bundle, row) => {
+  return rows.map(({ bundle, expected }, row) => {
     const col = colOfRow[row]!;
-    if (col < 0) return;
+    if (col < 0) return null;
     const courier = columns[col]!;
     const edge = edgesOfRow[row]!.find((e) => edges[e]!.col === col)!;
     const { start, times } = routes[edge]!;
-    if (!mustCommit(bundle, courier, start, times, nowMs, config)) return;
-    assignments.push({
-      courierId: courier.id,
-      restaurantId: bundle.restaurantId,
-      orderIds: bundle.orders.map((order) => order.id),
-      departAtMs: start,
-      arriveAtMs: times.arriveAtMs,
-      pickupAtMs: times.pickupAtMs,
-      dropoffAtMs: times.dropoffAtMs,
-      endsAtMs: times.endsAtMs,
-    });
+    const commit =
+      !expected &&
+      fleet.routesOf(courier.id) === 0 &&
+      mustCommit(bundle, courier, start, times, nowMs, config);
+    fleet.plan(courier, bundle, times, !expected);
+    return { courier, start, times, commit };
   });
-  return assignments.sort((a, b) => a.departAtMs - b.departAtMs || cmp(a.courierId, b.courierId));
+}
+
+function assignmentOf<P>(bundle: Bundle<P>, plan: Plan<P>): Assignment {
+  return {
+    courierId: plan.courier.id,
+    restaurantId: bundle.restaurantId,
+    orderIds: bundle.orders.map((order) => order.id),
+    departAtMs: plan.start,
+    arriveAtMs: plan.times.arriveAtMs,
+    pickupAtMs: plan.times.pickupAtMs,
+    dropoffAtMs: plan.times.dropoffAtMs,
+    endsAtMs: plan.times.endsAtMs,
+  };
 }
 
 /**
@@ -196,11 +334,11 @@ function unassignedCost<P>(
 }
 
 /**
- * Whether a planned match must be committed now rather than planned again next round: only if the
- * courier can start before the next round, and waiting for it (plus the lead) would have the
- * courier set off later than it must to meet the food. A courier whose shift is ending needs no
- * rule of its own: waiting can only push its pickup past its off-time if the ride, not the food,
- * bounds the pickup, and then this rule already commits.
+ * Whether a planned route must be committed now rather than planned again next round: only if the
+ * courier is free now and on shift, and waiting for the next round (plus the lead) would have it
+ * set off later than it must to meet the food. A courier whose shift is ending needs no rule of
+ * its own: waiting can only push its pickup past its off-time if the ride, not the food, bounds
+ * the pickup, and then this rule already commits.
  */
 function mustCommit<P>(
   bundle: Bundle<P>,
@@ -210,11 +348,10 @@ function mustCommit<P>(
   nowMs: number,
   config: PolicyConfig,
 ): boolean {
-  const nextRoundMs = nowMs + config.roundMs;
-  if (courier.freeAtMs > nextRoundMs) return false;
+  if (courier.freeAtMs > nowMs || (courier.onAtMs ?? nowMs) > nowMs) return false;
   const reachMs = times.arriveAtMs - start;
   const latestDepartMs = bundle.readyAtMs - config.pickupServiceMs / 2 - reachMs;
-  return Math.max(nextRoundMs, courier.freeAtMs) + config.commitLeadMs >= latestDepartMs;
+  return nowMs + config.roundMs + config.commitLeadMs >= latestDepartMs;
 }
 
 /**

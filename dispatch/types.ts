@@ -17,6 +17,11 @@ export type Courier<P> = {
   freeAtMs: number;
   /** No pickups after this instant (end of shift). Omitted: no limit. Drop-offs may run later. */
   offAtMs?: number;
+  /**
+   * A courier whose shift starts later (a scheduled shift): planned for, never given work before
+   * this instant. Omitted: on shift now.
+   */
+  onAtMs?: number;
 };
 
 /** An order waiting for a courier: placed, not yet assigned. */
@@ -30,6 +35,19 @@ export type OrderToDispatch<P> = {
   placedAtMs: number;
   /** When the kitchen expects the food to be ready (a promise, not a fact). */
   readyAtMs: number;
+};
+
+/**
+ * An order not placed yet but likely soon (`forecast.ts`): planned for like a real one, at
+ * `weight` (its likelihood, at most 1), and never committed. It holds a courier back only when
+ * the courier is worth more where the order will be than where the real orders are.
+ */
+export type ExpectedOrder<P> = {
+  restaurantId: string;
+  pickup: P;
+  dropoff: P;
+  readyAtMs: number;
+  weight: number;
 };
 
 /**
@@ -86,6 +104,8 @@ export type RoundInput<P> = {
    * keeps them from every bundle holding it. By default nothing.
    */
   penaltyMs?: (courierId: string, orderId: string) => number;
+  /** Orders likely to be placed soon (`forecast.ts`). By default none. */
+  expected?: readonly ExpectedOrder<P>[];
 };
 
 /**
@@ -97,6 +117,15 @@ export type PolicyConfig = {
   roundMs: number;
   /** Commit this long before the courier must set off, to absorb estimate error and churn. */
   commitLeadMs: number;
+  /**
+   * Bundles whose food is ready within this of the earliest still unplanned are matched together;
+   * later ones are matched after, against where and when the couriers will be by then.
+   */
+  levelWindowMs: number;
+  /** Cost per ms of shift a courier has left: among equals, the one leaving sooner goes. */
+  shiftLeftWeight: number;
+  /** What leaving an expected order unplanned costs beyond its best option, at full weight. */
+  expectedSkipMs: number;
   /** Time at the restaurant, split in halves around the pickup instant (MDRP rule). */
   pickupServiceMs: number;
   /** Time at each door, split in halves around the drop-off instant (MDRP rule). */

@@ -54,10 +54,14 @@ export async function onlineDriver(at: LatLng) {
   return { id, stub, who };
 }
 
-/** An order at `restaurant`, accepted with 1 minute of prep, so dispatch cannot wait. */
+/**
+ * An order at `restaurant`, placed and accepted at `atMs` on the order's clock, with 1 minute of
+ * prep (so dispatch cannot wait) by default.
+ */
 export async function acceptedOrder(
   restaurant: LatLng,
   partial: Parameters<typeof placement>[0] = {},
+  { prepMinutes = 1, atMs = T }: { prepMinutes?: number; atMs?: number } = {},
 ) {
   const base = placement();
   const request = placement({
@@ -66,13 +70,13 @@ export async function acceptedOrder(
     ...partial,
   });
   const stub = env.OrderActor.getByName(request.orderId);
-  await pinClock(stub, T);
+  await pinClock(stub, atMs);
   const placed = await stub.place(request);
   if (!placed.ok) throw new Error(placed.error.code);
   const staff = { ...principals.staff, restaurantId: request.restaurant.id };
   const accepted = await stub.command(
     staff,
-    { type: "accept", prepMinutes: 1 },
+    { type: "accept", prepMinutes },
     null,
     request.traceparent,
   );

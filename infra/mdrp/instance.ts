@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -80,22 +80,30 @@ export class InstanceError extends Error {
   override name = "InstanceError";
 }
 
-/** Reads and validates the instance in `dir` (its name is the directory's). */
+/**
+ * Reads and validates the instance in `dir` (its name is the directory's). A malformed file is an
+ * InstanceError naming it by its path, with the line and the field.
+ */
 export function readInstance(dir: string): Instance {
   const text = (file: string) => readFileSync(path.join(dir, file), "utf8");
-  let characteristics: string | undefined;
-  try {
-    characteristics = text(INSTANCE_FILES.characteristics);
-  } catch {
-    characteristics = undefined;
-  }
-  return parseInstance(path.basename(path.resolve(dir)), {
+  const characteristicsPath = path.join(dir, INSTANCE_FILES.characteristics);
+  const characteristics = existsSync(characteristicsPath)
+    ? readFileSync(characteristicsPath, "utf8")
+    : undefined;
+  const files = {
     restaurants: text(INSTANCE_FILES.restaurants),
     orders: text(INSTANCE_FILES.orders),
     couriers: text(INSTANCE_FILES.couriers),
     parameters: text(INSTANCE_FILES.parameters),
     characteristics,
-  });
+  };
+  try {
+    return parseInstance(path.basename(path.resolve(dir)), files);
+  } catch (error) {
+    // Messages start with the file's name; the reader knows where it lies.
+    if (error instanceof InstanceError) throw new InstanceError(path.join(dir, error.message));
+    throw error;
+  }
 }
 
 /**

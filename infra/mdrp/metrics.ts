@@ -1,4 +1,4 @@
-import { type Instance, travelMinutes } from "./instance.ts";
+import { type Instance, type InstanceOrder, travelMinutes } from "./instance.ts";
 import { ON_LOCATION, type Solution } from "./solution.ts";
 
 /**
@@ -34,7 +34,30 @@ export type Metrics = {
   /** Share of couriers whose per-order earnings fell short of the hourly guarantee. */
   guaranteeShare: number;
   bundledShare: number;
+  /** Mean of the delivered orders' lower bounds (`lowerBoundMinutes`). */
+  lowerBoundMean: number;
+  /**
+   * Click-to-door over the lower bound, both summed over the delivered orders: 1 means every
+   * courier was waiting at the counter when the food was ready.
+   */
+  ratioToLowerBound: number;
 };
+
+/**
+ * The least click-to-door any dispatch could give `order`: a courier already waiting at the
+ * restaurant when the food is ready, leaving with it alone, straight to the door.
+ */
+export function lowerBoundMinutes(instance: Instance, order: InstanceOrder): number {
+  const p = instance.parameters;
+  const restaurant = instance.restaurantById.get(order.restaurantId)!;
+  return (
+    order.readyTime -
+    order.placementTime +
+    p.pickupServiceMinutes / 2 +
+    travelMinutes(restaurant, order, p.metersPerMinute) +
+    p.dropoffServiceMinutes / 2
+  );
+}
 
 export function measure(instance: Instance, solution: Solution): Metrics {
   const p = instance.parameters;
@@ -73,6 +96,12 @@ export function measure(instance: Instance, solution: Solution): Metrics {
     if (perOrder < guarantee) guaranteed++;
   }
   const bundled = solution.assignments.filter((a) => a.orderIds.length > 1);
+  let lowerBoundSum = 0;
+  for (const o of solution.orders) {
+    const order = instance.orderById.get(o.orderId);
+    if (order) lowerBoundSum += lowerBoundMinutes(instance, order);
+  }
+  const clickToDoorSum = clickToDoor.reduce((sum, m) => sum + m, 0);
 
   return {
     ordersTotal: instance.orders.length,
@@ -88,6 +117,8 @@ export function measure(instance: Instance, solution: Solution): Metrics {
     guaranteeShare: instance.couriers.length > 0 ? guaranteed / instance.couriers.length : 0,
     bundledShare:
       bundled.reduce((n, a) => n + a.orderIds.length, 0) / (solution.orders.length || 1),
+    lowerBoundMean: lowerBoundSum / (solution.orders.length || 1),
+    ratioToLowerBound: lowerBoundSum > 0 ? clickToDoorSum / lowerBoundSum : Number.NaN,
   };
 }
 

@@ -6,10 +6,11 @@ import { planGreedy } from "../../dispatch/greedy.ts";
 import { planRound } from "../../dispatch/round.ts";
 import type { Assignment } from "../../dispatch/types.ts";
 import { tinyInstance, tinySolution } from "../../test/mdrp/fixtures.ts";
+import { POLICY_ROUND_MINUTES, SHIFTS_AHEAD_MINUTES } from "./contenders.ts";
 import { checkSolutionFiles } from "./feasibility.ts";
-import { readInstance } from "./instance.ts";
+import { type Instance, readInstance } from "./instance.ts";
 import { measure } from "./metrics.ts";
-import { type Dispatcher, simulate } from "./simulate.ts";
+import { type Dispatcher, type Replay, simulate } from "./simulate.ts";
 import { writeSolution } from "./solution.ts";
 
 // Copies of ../shared/data/mdrp, so that a clone tests on its own.
@@ -101,9 +102,18 @@ describe("the replay", () => {
   });
 });
 
+/** The policy as `npm run mdrp` replays it. */
+function replayPolicy(instance: Instance) {
+  return simulate(instance, {
+    dispatch: planRound,
+    roundMinutes: POLICY_ROUND_MINUTES,
+    shiftsAheadMinutes: SHIFTS_AHEAD_MINUTES,
+  });
+}
+
 describe.each(samples)("the sample instance %s", (name) => {
   const instance = readInstance(path.join(SAMPLES_DIR, name));
-  const policy = simulate(instance, { dispatch: planRound, roundMinutes: 2 });
+  const policy = replayPolicy(instance);
   const greedy = simulate(instance, { dispatch: planGreedy, roundMinutes: 1 });
 
   it.each([
@@ -116,6 +126,23 @@ describe.each(samples)("the sample instance %s", (name) => {
     const dir = path.join(outRoot, name, label);
     writeSolution(dir, replay.solution);
     expect(checkSolutionFiles(instance, dir)).toEqual([]);
+  });
+
+  it("is online: what it decides by T is the same when orders placed after T are removed", () => {
+    const times = instance.orders.map((o) => o.placementTime).sort((a, b) => a - b);
+    for (const t of [times[Math.floor(times.length / 3)]!, times[Math.floor(times.length / 2)]!]) {
+      const orders = instance.orders.filter((o) => o.placementTime <= t);
+      const truncated: Instance = {
+        ...instance,
+        orders,
+        orderById: new Map(orders.map((o) => [o.id, o])),
+      };
+      const upTo = (replay: Replay) =>
+        replay.solution.assignments.filter((a) => a.assignmentTime <= t);
+      const decided = upTo(policy);
+      expect(decided.length).toBeGreaterThan(0);
+      expect(upTo(replayPolicy(truncated))).toEqual(decided);
+    }
   });
 
   it("gets food to the door no slower on average than the greedy baseline", () => {
