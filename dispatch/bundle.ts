@@ -32,6 +32,7 @@ export function bundleOrders<P>(
   sizeTarget: number,
   travelMs: TravelMs<P>,
   config: BundleConfig,
+  readyByMs = Number.NEGATIVE_INFINITY,
 ): Bundle<P>[] {
   const sizeMax = Math.max(1, Math.min(Math.floor(sizeTarget), config.bundleSizeMax));
   const byRestaurant = new Map<string, OrderToDispatch<P>[]>();
@@ -44,7 +45,8 @@ export function bundleOrders<P>(
   for (const list of byRestaurant.values()) {
     let open: OrderToDispatch<P>[] = [];
     for (const order of list) {
-      const joined = open.length < sizeMax ? tryJoin(open, order, travelMs, config) : undefined;
+      const joined =
+        open.length < sizeMax ? tryJoin(open, order, travelMs, config, readyByMs) : undefined;
       if (joined) {
         open = joined;
       } else {
@@ -63,9 +65,12 @@ function tryJoin<P>(
   order: OrderToDispatch<P>,
   travelMs: TravelMs<P>,
   config: BundleConfig,
+  readyByMs: number,
 ): OrderToDispatch<P>[] | undefined {
   if (open.length === 0) return [order];
   const first = open[0]!;
+  // Food ready by then waits for no food that is not.
+  if (first.readyAtMs <= readyByMs && order.readyAtMs > readyByMs) return undefined;
   // Orders arrive sorted by ready time, so the spread is the newcomer's against the first's.
   if (order.readyAtMs - first.readyAtMs > config.bundleReadySpreadMs) return undefined;
   const pickup = first.pickup;

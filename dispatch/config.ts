@@ -40,6 +40,10 @@ export const defaultPolicyConfig: PolicyConfig = {
   unassignedPenaltyMs: 60 * MINUTE_MS,
   // Among orders competing for too few couriers, the one that has waited longer goes first.
   ageWeight: 1,
+  // Another hour for a bundle a free courier must set off for by the next round: food that cannot
+  // wait is served before food that can, however long the latter's customers have waited, since
+  // what can wait is planned again next round (and later in this one) and loses nothing yet.
+  duePenaltyMs: 24 * 60 * MINUTE_MS,
   // A delivery bag holds about three meals; past that the last customer waits too long.
   bundleSizeMax: 3,
   // Food ready 10 minutes apart is food going cold while the courier waits for the rest.

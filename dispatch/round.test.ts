@@ -99,6 +99,20 @@ describe("a round", () => {
     expect(a!.orderIds.sort()).toEqual(["now-a", "now-b"]);
   });
 
+  it("serves food that cannot wait before older orders that can, within one level too", () => {
+    // The older two are ready in 15 minutes, inside the first level's window.
+    const orders = [
+      order({
+        id: "older",
+        restaurantId: "r1",
+        readyAtMs: T0 + 15 * MINUTE,
+        placedAtMs: T0 - 30 * MINUTE,
+      }),
+      order({ id: "ready", restaurantId: "r2", pickup: 1, placedAtMs: T0 - 5 * MINUTE }),
+    ];
+    expect(plan(orders, [courier()]).map((a) => a.orderIds)).toEqual([["ready"]]);
+  });
+
   it("holds an order for a courier coming free sooner than an idle one could arrive", () => {
     // The idle courier is 20 minutes away; the busy one ends its route at the restaurant in 2.
     const idle = courier({ id: "idle", position: 20 });

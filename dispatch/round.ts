@@ -43,6 +43,8 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
     bundleSizeTarget(orders, couriers, nowMs, config),
     input.travelMs,
     config,
+    // Food ready by the next round is not held for food that is not: it goes now.
+    nowMs + config.roundMs,
   );
   let pending: Row<P>[] = [
     ...bundles.map((bundle) => ({ bundle, weight: 1, expected: false })),
@@ -65,7 +67,7 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
     rows.forEach((row, i) => {
       const plan = planned[i];
       if (!plan || row.expected) return;
-      if (plan.commit) assignments.push(assignmentOf(row.bundle, plan));
+      if (plan.commit) assignments.push(assignmentOf(plan));
     });
     // A level that planned nothing would plan nothing again: its rows cannot be served this round.
     const progress = planned.some((plan) => plan !== null);
@@ -79,8 +81,14 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
 /** A bundle to plan: a real one (weight 1), or an expected order at its likelihood. */
 type Row<P> = { bundle: Bundle<P>; weight: number; expected: boolean };
 
-/** A planned route for one row, and whether it is committed now. */
-type Plan<P> = { courier: Courier<P>; start: number; times: RouteTimes; commit: boolean };
+/** A planned route for one row (its bundle, or what of it the courier may take), committed or not. */
+type Plan<P> = {
+  courier: Courier<P>;
+  route: Bundle<P>;
+  start: number;
+  times: RouteTimes;
+  commit: boolean;
+};
 
 function expectedRow<P>(expected: ExpectedOrder<P>, nowMs: number): Row<P> {
   const id = `expected:${expected.restaurantId}`;
@@ -142,10 +150,11 @@ class Fleet<P> {
       found = search(bundle.pickup, k).slice(0, k);
       this.base.set(bundle.restaurantId, found);
     }
-    if (level === 0 || this.routes.size === 0) return found.map((c) => this.now(c));
-    // A courier planned for elsewhere may end its route nearer than anyone the search found.
+    // Ranked here by arrival (ties by id), whatever order the search found them in, so the same
+    // couriers are weighed the same way whether scanned or searched. A courier planned for
+    // elsewhere may end its route nearer than anyone the search found.
     const pool = new Map(found.map((c) => [c.id, this.now(c)]));
-    for (const id of this.routes.keys()) pool.set(id, this.state.get(id)!);
+    if (level > 0) for (const id of this.routes.keys()) pool.set(id, this.state.get(id)!);
     return earliestArrivals([...pool.values()], bundle.pickup, k, nowMs, travelMs);
   }
 
@@ -185,25 +194,36 @@ function planLevel<P>(
   const columns: Courier<P>[] = [];
   const columnOf = new Map<string, number>();
   const edges: MatchingEdge[] = [];
-  const routes: Array<{ start: number; times: RouteTimes }> = [];
+  const routes: Array<{ route: Bundle<P>; start: number; times: RouteTimes }> = [];
   const edgesOfRow: number[][] = [];
   const skipCost: number[] = [];
   rows.forEach(({ bundle, weight, expected }, row) => {
     const rowEdges: number[] = [];
     let bestCost = Number.POSITIVE_INFINITY;
+    // Due: even the courier free now who could set off last must set off before the next round.
+    let latestDepartMs = Number.NEGATIVE_INFINITY;
+    let bestPartial = Number.POSITIVE_INFINITY;
     for (const courier of fleet.candidates(bundle, level)) {
       if (!onShift(courier, nowMs)) continue;
+      // A courier kept from some of the bundle's orders (they declined them) may still take the
+      // rest: their decline keeps them from those orders only, never from the bundle's others.
       let penalty = 0;
+      const kept: OrderToDispatch<P>[] = [];
       if (penaltyMs && !expected) {
-        for (const order of bundle.orders) penalty += penaltyMs(courier.id, order.id);
+        for (const order of bundle.orders) {
+          const p = penaltyMs(courier.id, order.id);
+          if (Number.isFinite(p)) penalty += p;
+          else kept.push(order);
+        }
       }
-      if (!Number.isFinite(penalty)) continue;
+      const route = kept.length === 0 ? bundle : without(bundle, kept);
+      if (route.orders.length === 0) continue;
       const start = Math.max(nowMs, courier.freeAtMs, courier.onAtMs ?? nowMs);
       const times = routeTimes(
         start,
         courier.position,
-        bundle.pickup,
-        bundle.orders,
+        route.pickup,
+        route.orders,
         travelMs,
         config,
       );
@@ -217,20 +237,29 @@ function planLevel<P>(
       if (rowEdges.some((e) => edges[e]!.col === col)) continue;
       const shiftLeftMs = courier.offAtMs === undefined ? 0 : Math.max(0, courier.offAtMs - nowMs);
       const routeOnly =
-        routeCost(bundle, start, times, nowMs, config) + config.shiftLeftWeight * shiftLeftMs;
+        routeCost(route, start, times, nowMs, config) + config.shiftLeftWeight * shiftLeftMs;
       // Skipping is priced from the best route alone, so a penalty makes its courier dearer than
       // the others rather than cancelling out of the comparison.
-      bestCost = Math.min(bestCost, routeOnly);
+      if (route === bundle) bestCost = Math.min(bestCost, routeOnly);
+      else bestPartial = Math.min(bestPartial, routeOnly);
+      if (!expected && isFreeNow(courier, nowMs)) {
+        latestDepartMs = Math.max(latestDepartMs, latestDepartureMs(route, start, times, config));
+      }
+      // Orders left behind wait for another round, as if this bundle were skipped for them.
+      const behind =
+        kept.length === 0 ? 0 : unassignedCost({ ...bundle, orders: kept }, 0, nowMs, config);
       rowEdges.push(edges.length);
-      edges.push({ row, col, cost: weight * (routeOnly + penalty) });
-      routes.push({ start, times });
+      edges.push({ row, col, cost: weight * (routeOnly + penalty) + behind });
+      routes.push({ route, start, times });
     }
+    if (!Number.isFinite(bestCost)) bestCost = bestPartial;
     edgesOfRow.push(rowEdges);
     const best = Number.isFinite(bestCost) ? bestCost : 0;
     skipCost.push(
       expected
         ? weight * (best + config.expectedSkipMs)
-        : unassignedCost(bundle, best, nowMs, config),
+        : unassignedCost(bundle, best, nowMs, config) +
+            (isDue(latestDepartMs, nowMs, config) ? config.duePenaltyMs : 0),
     );
   });
 
@@ -240,26 +269,34 @@ function planLevel<P>(
     edges,
     skipCost,
   });
-  return rows.map(({ bundle, expected }, row) => {
+  return rows.map(({ expected }, row) => {
     const col = colOfRow[row]!;
     if (col < 0) return null;
     const courier = columns[col]!;
     const edge = edgesOfRow[row]!.find((e) => edges[e]!.col === col)!;
-    const { start, times } = routes[edge]!;
+    const { route, start, times } = routes[edge]!;
     const commit =
       !expected &&
       fleet.routesOf(courier.id) === 0 &&
-      mustCommit(bundle, courier, start, times, nowMs, config);
-    fleet.plan(courier, bundle, times, !expected);
-    return { courier, start, times, commit };
+      mustCommit(route, courier, start, times, nowMs, config);
+    fleet.plan(courier, route, times, !expected);
+    return { courier, route, start, times, commit };
   });
 }
 
-function assignmentOf<P>(bundle: Bundle<P>, plan: Plan<P>): Assignment {
+/** `bundle` without `left` (orders its courier may not take), re-timed on what remains. */
+function without<P>(bundle: Bundle<P>, left: readonly OrderToDispatch<P>[]): Bundle<P> {
+  const orders = bundle.orders.filter((order) => !left.includes(order));
+  let readyAtMs = Number.NEGATIVE_INFINITY;
+  for (const order of orders) readyAtMs = Math.max(readyAtMs, order.readyAtMs);
+  return { ...bundle, orders, readyAtMs };
+}
+
+function assignmentOf<P>(plan: Plan<P>): Assignment {
   return {
     courierId: plan.courier.id,
-    restaurantId: bundle.restaurantId,
-    orderIds: bundle.orders.map((order) => order.id),
+    restaurantId: plan.route.restaurantId,
+    orderIds: plan.route.orders.map((order) => order.id),
     departAtMs: plan.start,
     arriveAtMs: plan.times.arriveAtMs,
     pickupAtMs: plan.times.pickupAtMs,
@@ -348,9 +385,26 @@ function mustCommit<P>(
   nowMs: number,
   config: PolicyConfig,
 ): boolean {
-  if (courier.freeAtMs > nowMs || (courier.onAtMs ?? nowMs) > nowMs) return false;
-  const reachMs = times.arriveAtMs - start;
-  const latestDepartMs = bundle.readyAtMs - config.pickupServiceMs / 2 - reachMs;
+  if (!isFreeNow(courier, nowMs)) return false;
+  return isDue(latestDepartureMs(bundle, start, times, config), nowMs, config);
+}
+
+function isFreeNow<P>(courier: Courier<P>, nowMs: number): boolean {
+  return courier.freeAtMs <= nowMs && (courier.onAtMs ?? nowMs) <= nowMs;
+}
+
+/** The latest the courier of this route may set off and still be there as the food is ready. */
+function latestDepartureMs<P>(
+  bundle: Bundle<P>,
+  start: number,
+  times: RouteTimes,
+  config: PolicyConfig,
+): number {
+  return bundle.readyAtMs - config.pickupServiceMs / 2 - (times.arriveAtMs - start);
+}
+
+/** Whether setting off by `latestDepartMs` cannot wait for the next round (plus the lead). */
+function isDue(latestDepartMs: number, nowMs: number, config: PolicyConfig): boolean {
   return nowMs + config.roundMs + config.commitLeadMs >= latestDepartMs;
 }
 

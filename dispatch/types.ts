@@ -142,6 +142,8 @@ export type PolicyConfig = {
   unassignedPenaltyMs: number;
   /** Extra penalty per ms an order has already waited since placement when left unassigned. */
   ageWeight: number;
+  /** Extra penalty for leaving unplanned a bundle that cannot wait for the next round. */
+  duePenaltyMs: number;
   /** Most orders one courier carries at once. */
   bundleSizeMax: number;
   /** Orders share a bundle only if their ready times are at most this far apart. */

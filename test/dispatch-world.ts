@@ -45,8 +45,7 @@ export function near(point: LatLng, northM: number): LatLng {
   return { lat: point.lat + northM / 111_320, lng: point.lng };
 }
 
-export async function onlineDriver(at: LatLng) {
-  const id = crypto.randomUUID();
+export async function onlineDriver(at: LatLng, id: string = crypto.randomUUID()) {
   const stub = env.DriverActor.getByName(id);
   const who: Principal = { userId: id, role: "driver" };
   expect((await stub.driverCommand(who, { type: "go_online", commandId: "online" })).ok).toBe(true);

@@ -57,6 +57,11 @@ export const Courier = z.object({
   offer: Offer.nullable(),
   claims: z.array(Claim),
   jobs: z.array(Job),
+  /**
+   * The latest jobs that ended here (delivered, cancelled, given to another), with the version
+   * that ended them: a late, older update of one of them must not bring it back.
+   */
+  ended: z.array(z.object({ orderId: z.uuid(), version: z.number().int() })).default([]),
   indexed: Indexed,
   eventSeq: z.number().int(),
   locationSampledAtMs: z.number(),
@@ -132,6 +137,7 @@ export function newCourier(driverId: string): Courier {
     offer: null,
     claims: [],
     jobs: [],
+    ended: [],
     indexed: { zone: null, cell: null, busy: false, version: 0, syncedAtMs: 0 },
     eventSeq: 0,
     locationSampledAtMs: 0,
@@ -465,16 +471,31 @@ function claimed(
   return next.done();
 }
 
-/** An order's newer state. A job that is no longer this courier's, or is over, is dropped. */
+/** Ended jobs remembered: far more than the updates of ended jobs that can still be in flight. */
+const ENDED_KEPT = 32;
+
+/**
+ * An order's newer state. A job that is no longer this courier's, or is over, is dropped, and
+ * remembered as ended, so an older update arriving late does not bring it back.
+ */
 function jobChanged(next: Change, job: Job): Decision {
   const courier = next.state;
   const current = courier.jobs.find((j) => j.orderId === job.orderId);
   if (current && current.version >= job.version) return next.done();
+  const ended = courier.ended.find((e) => e.orderId === job.orderId);
+  if (ended && ended.version >= job.version) return next.done();
   const over =
     job.status === "delivered" || job.status === "cancelled" || job.status === "rejected";
   if (job.driverId !== courier.driverId || over) {
     if (!current) return next.done();
-    next.state = { ...courier, jobs: courier.jobs.filter((j) => j.orderId !== job.orderId) };
+    next.state = {
+      ...courier,
+      jobs: courier.jobs.filter((j) => j.orderId !== job.orderId),
+      ended: [
+        ...courier.ended.filter((e) => e.orderId !== job.orderId),
+        { orderId: job.orderId, version: job.version },
+      ].slice(-ENDED_KEPT),
+    };
     next.send({ type: "job_removed", orderId: job.orderId, why: over ? job.status : "reassigned" });
     return next.done();
   }

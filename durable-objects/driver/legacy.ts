@@ -35,6 +35,7 @@ export function legacyCourierOf(stored: unknown, jobsJson: readonly string[]): C
     offer: old.offer,
     claims: [],
     jobs: jobsJson.map((json) => Job.parse(JSON.parse(json))),
+    ended: [],
     indexed: {
       zone: old.indexedZone,
       cell: old.indexedCell ?? null,

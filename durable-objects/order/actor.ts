@@ -35,7 +35,7 @@ import {
   trackingAfter,
 } from "./courier-rules.ts";
 import { DeliveryCode } from "./delivery-code.ts";
-import { canView, decide, place, TERMINAL } from "./machine.ts";
+import { canView, claimOf, claimRefusal, decide, place } from "./machine.ts";
 import { OrderPeers, PEERS_MIGRATION } from "./peers.ts";
 import { OrderSaga, SAGA_MIGRATION, SAGA_TIMER } from "./saga.ts";
 
@@ -269,31 +269,18 @@ export class OrderActor extends Server<Env> {
   ): Promise<Result<Order>> {
     const order = this.order;
     if (!order) return notFound();
-    // An admin's override names why it cannot be done: a finished or undispatchable order is an
-    // illegal transition (the machine says so), only a live order with a courier is "taken".
-    const over = TERMINAL.has(order.status) || order.status === "picked_up";
-    if (by.role === "admin" && over) {
-      return fail(
-        "order.illegal_transition",
-        `cannot assign a courier to an order that is ${order.status}`,
-        { status: order.status, driverStage: order.driverStage, command: "assign_driver" },
-      );
-    }
-    if (order.driverId === driverId) return ok(order);
-    if (order.driverId !== null || order.driverStage !== "unassigned") {
-      return fail("offer.taken", "another courier has this order");
-    }
+    const key = `offer:${offerId}:${driverId}`;
+    const claim = claimOf(order, driverId, by, this.answers.recall(key) !== null);
+    if (claim === "held") return ok(order);
+    if (claim !== "assign") return { ok: false, error: claim };
     const result = this.apply(
       { type: "assign_driver", driverId },
       by,
       traceparentFrom(null),
-      `offer:${offerId}:${driverId}`,
+      key,
       `driver:${driverId}`,
     );
-    if (!result.ok)
-      return result.error.code === "order.illegal_transition" && by.role !== "admin"
-        ? fail("offer.taken", "this order no longer needs a courier")
-        : result;
+    if (!result.ok) return { ok: false, error: claimRefusal(result.error, by) };
     await this.afterChange(result.value);
     return result;
   }

@@ -184,6 +184,45 @@ export function place(input: PlaceInput, nowMs: number): { order: Order; events:
   });
 }
 
+/**
+ * A courier's claim on the order (an accepted offer, or an admin's assignment), the compare-and-set
+ * at the heart of dispatch: the first claim wins. Asking again for the courier who has it answers
+ * yes again ("held"); any other is told it is taken, as is the same claim asked again once the
+ * order has left its courier (`answeredBefore`). An admin is told why an order that is over
+ * cannot be given anyone. "assign" means: decide `assign_driver` for this courier next, and read
+ * a refusal of it with `claimRefusal`.
+ */
+export function claimOf(
+  order: Order,
+  driverId: string,
+  by: Actor,
+  answeredBefore = false,
+): "held" | "assign" | Failure {
+  const over = TERMINAL.has(order.status) || order.status === "picked_up";
+  if (by.role === "admin" && over) {
+    return fail(
+      "order.illegal_transition",
+      `cannot assign a courier to an order that is ${order.status}`,
+      { status: order.status, driverStage: order.driverStage, command: "assign_driver" },
+    ).error;
+  }
+  if (order.driverId === driverId) return "held";
+  if (order.driverId !== null || order.driverStage !== "unassigned") {
+    return fail("offer.taken", "another courier has this order").error;
+  }
+  // A claim wins once. Asked again (a retry that crossed its answer) after the order left this
+  // courier, say taken back by an admin, it must not win the order back.
+  if (answeredBefore) return fail("offer.taken", "this claim was answered before").error;
+  return "assign";
+}
+
+/** A refused `assign_driver` as the claiming courier hears it: an order past needing one is taken. */
+export function claimRefusal(error: Failure, by: Actor): Failure {
+  return error.code === "order.illegal_transition" && by.role !== "admin"
+    ? fail("offer.taken", "this order no longer needs a courier").error
+    : error;
+}
+
 /** Decides one command. Never throws for an expected refusal: it answers with a coded failure. */
 export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: number): Decision {
   const rule = transitions[command.type];

@@ -1,9 +1,7 @@
-import { gridDisk } from "h3-js";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { z } from "zod";
 import { type DispatchPolicy, defaultDispatchPolicy } from "../../dispatch/escalation.ts";
 import { FleetIndex } from "../../dispatch/fleet-index.ts";
-import { zonesWithin } from "../../domain/cells.ts";
 import { travelMs } from "../../domain/geo.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
@@ -26,6 +24,7 @@ import {
   applyChanges,
   decide,
   emptyBook,
+  idleNear,
   isIdle,
   nextRoundAtMs,
   openRound,
@@ -38,6 +37,7 @@ import {
   type ZoneCourier,
   type ZoneDecision,
   type ZoneOrder,
+  zonesToAsk,
 } from "./book.ts";
 
 const ROUND_TIMER = "round";
@@ -110,6 +110,8 @@ export class ZoneActor extends Server<Env> {
   clock: () => number = () => Date.now();
   /** The dispatch rules (timings, radii); tests may tighten them. */
   policy: DispatchPolicy = defaultDispatchPolicy;
+  /** How long a ride takes; a test replaying an MDRP day gives the instance's own rule. */
+  travel: (from: LatLng, to: LatLng) => number = travelMs;
 
   private readonly timers: Timers;
   private readonly outbox: ActorOutbox;
@@ -165,7 +167,7 @@ export class ZoneActor extends Server<Env> {
   /** What a checkout quote needs: how many couriers are free here and how far the nearest is. */
   async supply(point: LatLng): Promise<Supply> {
     const nowMs = this.clock();
-    const nearest = this.idleNear(point, 1, this.policy.searchRadiusM, nowMs)[0];
+    const nearest = idleNear(this.book, this.fleet, point, 1, this.policy.searchRadiusM, nowMs)[0];
     return {
       zone: this.book.zone,
       availableDrivers: [...this.book.couriers.values()].filter((c) => isIdle(c, nowMs)).length,
@@ -187,7 +189,9 @@ export class ZoneActor extends Server<Env> {
     const nowMs = this.clock();
     const found = new Map<string, Position>();
     for (const ask of asks) {
-      for (const hit of this.idleNear(
+      for (const hit of idleNear(
+        this.book,
+        this.fleet,
         ask.point,
         this.policy.candidatesPerOrder,
         ask.radiusM,
@@ -265,7 +269,9 @@ export class ZoneActor extends Server<Env> {
     await this.commit(opened);
     if (opened.searches.length > 0) {
       const pool = await this.candidatesFor(opened.searches, nowMs);
-      await this.commit(planOffers(this.book, pool, nowMs, () => crypto.randomUUID(), this.policy));
+      await this.commit(
+        planOffers(this.book, pool, nowMs, () => crypto.randomUUID(), this.policy, this.travel),
+      );
     }
     const next = nextRoundAtMs(this.book, this.clock(), this.policy);
     if (next !== null) this.timers.setNoLaterThan(ROUND_TIMER, next);
@@ -279,21 +285,17 @@ export class ZoneActor extends Server<Env> {
   private async candidatesFor(searches: Search[], nowMs: number): Promise<Map<string, LatLng>> {
     const pool = new Map<string, LatLng>();
     const asks = new Map<string, CandidateAsk[]>();
-    const neighbours = gridDisk(this.book.zone, 1);
     for (const search of searches) {
-      const hits = this.idleNear(
+      const hits = idleNear(
+        this.book,
+        this.fleet,
         search.point,
         this.policy.candidatesPerOrder,
         search.radiusM,
         nowMs,
       );
       for (const hit of hits) pool.set(hit.driverId, hit.position);
-      // Other zones are asked only when this one is short: a widened search fans out to every
-      // zone within its radius (dozens), so it is not paid while supply is at hand.
-      if (hits.length >= this.policy.candidatesPerOrder) continue;
-      const zones = search.widened ? zonesWithin(search.point, search.radiusM) : neighbours;
-      for (const zone of zones) {
-        if (zone === this.book.zone) continue;
+      for (const zone of zonesToAsk(this.book.zone, search, hits.length, this.policy)) {
         asks.set(zone, [
           ...(asks.get(zone) ?? []),
           { point: search.point, radiusM: search.radiusM },
@@ -403,20 +405,6 @@ export class ZoneActor extends Server<Env> {
       }
     }
     await this.timers.arm();
-  }
-
-  /** Idle couriers near a point, nearest first, with the positions they reported. */
-  private idleNear(point: LatLng, k: number, radiusM: number, nowMs: number) {
-    const refusing = [...this.book.couriers.values()].filter((c) => !c.busy && !isIdle(c, nowMs));
-    return this.fleet
-      .nearest(point, k + refusing.length, radiusM)
-      .flatMap((hit) => {
-        const courier = this.book.couriers.get(hit.driverId);
-        return courier && isIdle(courier, nowMs)
-          ? [{ driverId: hit.driverId, position: courier.position }]
-          : [];
-      })
-      .slice(0, k);
   }
 
   private load(zone: string): ZoneBook {

@@ -1,3 +1,4 @@
+import { gridDisk } from "h3-js";
 import { z } from "zod";
 import {
   type DispatchPolicy,
@@ -7,6 +8,7 @@ import {
 import { FleetIndex } from "../../dispatch/fleet-index.ts";
 import { planRound } from "../../dispatch/round.ts";
 import type { OrderToDispatch, Courier as PolicyCourier } from "../../dispatch/types.ts";
+import { zonesWithin } from "../../domain/cells.ts";
 import { travelMs } from "../../domain/geo.ts";
 import {
   type DispatchNeed,
@@ -147,6 +149,46 @@ export function isIdle(courier: ZoneCourier, nowMs: number): boolean {
   return !courier.busy && courier.refusedUntilMs <= nowMs;
 }
 
+/**
+ * Idle couriers near a point, nearest first, with the positions they reported: `fleet` indexes
+ * the book's couriers who are not busy (the shell keeps it in step with the book).
+ */
+export function idleNear(
+  book: ZoneBook,
+  fleet: FleetIndex,
+  point: LatLng,
+  k: number,
+  radiusM: number,
+  nowMs: number,
+): Array<{ driverId: string; position: Position }> {
+  const refusing = [...book.couriers.values()].filter((c) => !c.busy && !isIdle(c, nowMs));
+  return fleet
+    .nearest(point, k + refusing.length, radiusM)
+    .flatMap((hit) => {
+      const courier = book.couriers.get(hit.driverId);
+      return courier && isIdle(courier, nowMs)
+        ? [{ driverId: hit.driverId, position: courier.position }]
+        : [];
+    })
+    .slice(0, k);
+}
+
+/**
+ * The other zones a round asks for couriers for one search that found `found` of its own. Others
+ * are asked only when this zone is short: a widened search fans out to every zone within its
+ * radius (dozens), so it is not paid while supply is at hand; otherwise the ring of neighbours.
+ */
+export function zonesToAsk(
+  zone: string,
+  search: Search,
+  found: number,
+  policy: DispatchPolicy = defaultDispatchPolicy,
+): string[] {
+  if (found >= policy.candidatesPerOrder) return [];
+  const zones = search.widened ? zonesWithin(search.point, search.radiusM) : gridDisk(zone, 1);
+  return zones.filter((z) => z !== zone);
+}
+
 /** Orders waiting for an offer (none out for them). */
 export function waitingOrders(book: ZoneBook): ZoneOrder[] {
   return [...book.orders.values()].filter((o) => o.offer === null).sort(byFirstSeen);
@@ -273,6 +315,7 @@ export function planOffers(
   nowMs: number,
   newOfferId: () => string,
   policy: DispatchPolicy = defaultDispatchPolicy,
+  travel: (from: LatLng, to: LatLng) => number = travelMs,
 ): ZoneDecision {
   const next = new Draft(book, nowMs);
   const waiting = waitingOrders(book);
@@ -309,7 +352,7 @@ export function planOffers(
         readyAtMs: Date.parse(o.request.readyBy),
       }),
     ),
-    travelMs: (a, b) => travelMs(a, b),
+    travelMs: (a, b) => travel(a, b),
     config: { roundMs: policy.roundMs },
     candidatesOf: (pickup, k) =>
       index
@@ -344,7 +387,7 @@ export function planOffers(
         .sort()
         .at(-1)!,
       pickupEta: new Date(
-        Math.max(assignment.pickupAtMs, nowMs + travelMs(at, first.restaurant.location)),
+        Math.max(assignment.pickupAtMs, nowMs + travel(at, first.restaurant.location)),
       ).toISOString(),
       expiresAt: new Date(nowMs + policy.offerTtlMs).toISOString(),
     };

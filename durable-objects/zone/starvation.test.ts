@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDispatchPolicy } from "../../dispatch/escalation.ts";
 import { ids, principals } from "../../test/builders.ts";

@@ -29,6 +29,13 @@ export type ReplayOptions = {
   config?: Partial<PolicyConfig>;
   /** Couriers whose shift starts within this many minutes are shown too, not yet assignable. */
   shiftsAheadMinutes?: number;
+  /**
+   * What the dispatcher is shown beyond the idle couriers and waiting orders, both by default:
+   * couriers busy on a route (free when and where it ends), and orders expected soon (from the
+   * orders placed in the last hour). Turned off to replay exactly what a zone knows today.
+   */
+  showBusyCouriers?: boolean;
+  forecast?: boolean;
 };
 
 export type Replay = {
@@ -110,6 +117,7 @@ export function simulate(
     rounds++;
     const onShift: Courier<Point>[] = execution.couriers
       .filter((c) => c.onTime <= t + (options.shiftsAheadMinutes ?? 0) && c.offTime >= t)
+      .filter((c) => options.showBusyCouriers !== false || c.freeAt <= t)
       .map((c) => ({
         id: c.id,
         position: c.at,
@@ -124,7 +132,9 @@ export function simulate(
       orders: [...pending.values()],
       travelMs,
       config,
-      expected: expectedOrders(placed.slice(recent), nowMs),
+      ...(options.forecast === false
+        ? {}
+        : { expected: expectedOrders(placed.slice(recent), nowMs) }),
     });
     dispatchMs += clock() - started;
     for (const assignment of assignments) {
