@@ -1,7 +1,7 @@
 /**
  * The layering of docs/architecture.md, checked by `npm run lint`: imports point one way.
  *
- *   apps/   workers/ (the gateway)   infra/ (bridge, local stack, replay)   sim/   bench/
+ *   apps/   workers/ (the gateway)   infra/ (bridge, local stack, replay, dispatch simulation)   sim/   bench/
  *                 \                       |
  *            durable-objects/ (actor shells over pure cores)
  *                                 |

@@ -40,9 +40,10 @@ export const defaultPolicyConfig: PolicyConfig = {
   unassignedPenaltyMs: 60 * MINUTE_MS,
   // Among orders competing for too few couriers, the one that has waited longer goes first.
   ageWeight: 1,
-  // Another hour for a bundle a free courier must set off for by the next round: food that cannot
-  // wait is served before food that can, however long the latter's customers have waited, since
-  // what can wait is planned again next round (and later in this one) and loses nothing yet.
+  // Another day per order of a bundle a free courier must set off for by the next round: food that
+  // cannot wait is served before food that can, however long the latter's customers have waited,
+  // since what can wait is planned again next round (and later in this one) and loses nothing yet;
+  // per order, so the round serves as many such orders as it can.
   duePenaltyMs: 24 * 60 * MINUTE_MS,
   // A delivery bag holds about three meals; past that the last customer waits too long.
   bundleSizeMax: 3,
@@ -53,7 +54,8 @@ export const defaultPolicyConfig: PolicyConfig = {
   // About one typical trip: the couriers who come free within it can serve what is ready within it.
   supplyHorizonMs: 10 * MINUTE_MS,
   // Enough alternatives for the matching to trade couriers between bundles that crowd the same few
-  // couriers, including couriers coming free after routes planned earlier in the round.
+  // couriers, including couriers coming free after routes planned earlier in the round. The most
+  // a round uses: with couriers to spare it asks for fewer (`candidatesWanted` in round.ts).
   candidatesPerBundle: 64,
 };
 

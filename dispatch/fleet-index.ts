@@ -1,6 +1,6 @@
 import { cellToLatLng, edgeLength, gridRing, originToDirectedEdges } from "h3-js";
 import { cellOf } from "../domain/cells.ts";
-import { distanceM } from "../domain/geo.ts";
+import { distanceM, EARTH_RADIUS_M } from "../domain/geo.ts";
 import type { LatLng } from "../schema/geo.ts";
 
 /**
@@ -28,14 +28,13 @@ export const SEARCH_RADIUS_M_MAX = 50_000;
 const RING_BOUND_SAFETY = 0.9;
 
 /**
- * A cell of a ring walk (h3 builds its string id, then a map lookup, then the drivers in it) costs
- * about as much as measuring four or five drivers (bench/dispatch: ~0.5 us against ~0.1 us in
- * Node). When the walk, so far or as projected from the drivers it has met, touches more cells
- * than a quarter of the drivers, measuring every driver is the cheaper exact answer; the walk
- * already done then cost at most about one such scan, so a sparse fleet's query costs at worst
- * about twice a scan.
+ * A cell of a ring walk (a lookup of its remembered id, then of the drivers in it) costs about
+ * as much as measuring one driver (bench/dispatch). When the walk, so far or as projected from the
+ * drivers it has met, touches more cells than there are drivers, measuring every driver is the
+ * cheaper exact answer; the walk already done then cost at most about one such scan, so a sparse
+ * fleet's query costs at worst about twice a scan.
  */
-const DRIVERS_PER_RING_CELL = 4;
+const DRIVERS_PER_RING_CELL = 1;
 
 /**
  * Measuring a cell's edges costs ~100 us (h3 walks its boundary), more than the rest of a query,
@@ -54,9 +53,42 @@ export type FleetIndexOptions = {
   scanWhenCheaper?: boolean;
 };
 
+/**
+ * The cells of each grid ring around a query cell, remembered per origin: queries come from
+ * restaurants, which do not move, and h3 builds each ring's cell ids afresh (about a third of a
+ * query's cost). Bounded by the cell ids held; past it the memory is simply cleared.
+ */
+const RING_CELLS_CACHED_MAX = 200_000;
+const ringCache = new Map<string, string[][]>();
+let ringCellsCached = 0;
+
+function ringOf(origin: string, ring: number): readonly string[] {
+  let rings = ringCache.get(origin);
+  if (!rings) {
+    rings = [[origin]];
+    ringCache.set(origin, rings);
+  }
+  while (rings.length <= ring) {
+    if (ringCellsCached >= RING_CELLS_CACHED_MAX) {
+      ringCache.clear();
+      ringCellsCached = 0;
+      return ring === 0 ? [origin] : gridRing(origin, ring);
+    }
+    const cells = gridRing(origin, rings.length);
+    ringCellsCached += cells.length;
+    rings.push(cells);
+  }
+  return rings[ring]!;
+}
+
+const TO_RAD = Math.PI / 180;
+
+/** An indexed driver, with the cosine of its latitude kept for the distance formula. */
+type Entry = { driverId: string; point: LatLng; cell: string; cosLat: number };
+
 export class FleetIndex {
-  #drivers = new Map<string, { point: LatLng; cell: string }>();
-  #cells = new Map<string, Set<string>>();
+  #drivers = new Map<string, Entry>();
+  #cells = new Map<string, Set<Entry>>();
   #scanWhenCheaper: boolean;
 
   constructor(options: FleetIndexOptions = {}) {
@@ -72,20 +104,24 @@ export class FleetIndex {
   set(driverId: string, point: LatLng): void {
     const cell = cellOf(point);
     const current = this.#drivers.get(driverId);
-    if (current && current.cell !== cell) this.#leaveCell(driverId, current.cell);
-    if (!current || current.cell !== cell) {
-      const members = this.#cells.get(cell);
-      if (members) members.add(driverId);
-      else this.#cells.set(cell, new Set([driverId]));
-    }
-    this.#drivers.set(driverId, { point: { lat: point.lat, lng: point.lng }, cell });
+    if (current) this.#leaveCell(current);
+    const entry: Entry = {
+      driverId,
+      point: { lat: point.lat, lng: point.lng },
+      cell,
+      cosLat: Math.cos(point.lat * TO_RAD),
+    };
+    const members = this.#cells.get(cell);
+    if (members) members.add(entry);
+    else this.#cells.set(cell, new Set([entry]));
+    this.#drivers.set(driverId, entry);
   }
 
   /** Removes a driver (gone offline, or busy); false when it was not indexed. */
   remove(driverId: string): boolean {
     const current = this.#drivers.get(driverId);
     if (!current) return false;
-    this.#leaveCell(driverId, current.cell);
+    this.#leaveCell(current);
     this.#drivers.delete(driverId);
     return true;
   }
@@ -106,7 +142,7 @@ export class FleetIndex {
 
   /** Ids of the drivers indexed in one cell (empty if none). */
   driversIn(cell: string): string[] {
-    return [...(this.#cells.get(cell) ?? [])];
+    return [...(this.#cells.get(cell) ?? [])].map((entry) => entry.driverId);
   }
 
   /**
@@ -124,9 +160,10 @@ export class FleetIndex {
   nearest(point: LatLng, k: number, radiusM: number): NearbyDriver[] {
     if (k <= 0 || this.#drivers.size === 0 || !(radiusM >= 0)) return [];
     const radius = Math.min(radiusM, SEARCH_RADIUS_M_MAX);
-    const origin = cellOf(point);
+    const { origin } = placeOf(point);
     const floorM = ringFloors(point);
     const best = new TopK(k);
+    const from = new Probe(point);
     let cellsSeen = 0;
     for (let ring = 0; ; ring++) {
       const boundM = floorM(ring);
@@ -136,14 +173,9 @@ export class FleetIndex {
       if (this.#scanWhenCheaper && this.#scanIsCheaper(cellsSeen + ringCells, best.size, k)) {
         return this.#scan(point, k, radius);
       }
-      for (const cell of ring === 0 ? [origin] : gridRing(origin, ring)) {
+      for (const cell of ringOf(origin, ring)) {
         const members = this.#cells.get(cell);
-        if (!members) continue;
-        for (const driverId of members) {
-          const driver = this.#drivers.get(driverId)!;
-          const d = distanceM(point, driver.point);
-          if (d <= radius) best.offer(d, driverId, driver.point);
-        }
+        if (members) for (const entry of members) from.offer(entry, radius, best);
       }
       cellsSeen += ringCells;
     }
@@ -168,18 +200,42 @@ export class FleetIndex {
 
   #scan(point: LatLng, k: number, radius: number): NearbyDriver[] {
     const best = new TopK(k);
-    for (const [driverId, driver] of this.#drivers) {
-      const d = distanceM(point, driver.point);
-      if (d <= radius) best.offer(d, driverId, driver.point);
-    }
+    const from = new Probe(point);
+    for (const entry of this.#drivers.values()) from.offer(entry, radius, best);
     return best.sorted();
   }
 
-  #leaveCell(driverId: string, cell: string): void {
-    const members = this.#cells.get(cell);
+  #leaveCell(entry: Entry): void {
+    const members = this.#cells.get(entry.cell);
     if (!members) return;
-    members.delete(driverId);
-    if (members.size === 0) this.#cells.delete(cell);
+    members.delete(entry);
+    if (members.size === 0) this.#cells.delete(entry.cell);
+  }
+}
+
+/**
+ * One query point, measuring drivers against it: `distanceM`'s formula with both latitudes'
+ * cosines computed once (the driver's when indexed), so the distances are exactly `distanceM`'s,
+ * and a driver whose latitude alone puts it out of reach is skipped unmeasured.
+ */
+class Probe {
+  readonly #point: LatLng;
+  readonly #cosLat: number;
+
+  constructor(point: LatLng) {
+    this.#point = point;
+    this.#cosLat = Math.cos(point.lat * TO_RAD);
+  }
+
+  offer(entry: Entry, radius: number, best: TopK): void {
+    const dLat = (entry.point.lat - this.#point.lat) * TO_RAD;
+    // Along a meridian is the shortest way between two latitudes.
+    const reach = best.full ? Math.min(radius, best.worstM) : radius;
+    if (EARTH_RADIUS_M * Math.abs(dLat) > reach * (1 + 1e-9)) return;
+    const dLng = (entry.point.lng - this.#point.lng) * TO_RAD;
+    const h = Math.sin(dLat / 2) ** 2 + this.#cosLat * entry.cosLat * Math.sin(dLng / 2) ** 2;
+    const d = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+    if (d <= radius) best.offer(d, entry.driverId, entry.point);
   }
 }
 
@@ -188,11 +244,33 @@ export class FleetIndex {
  * that grid ring of its cell or beyond (the bound `nearest` stops on; see there for why).
  */
 export function ringFloors(point: LatLng): (ring: number) => number {
+  const { offsetM, edgeM } = placeOf(point);
+  return (ring) => (ring <= 0 ? 0 : Math.max(0, (1.5 * (ring - 1) + 0.5) * edgeM - offsetM));
+}
+
+/** A query point's cell, its offset from the cell's centre, and the ring bound's edge length. */
+type Place = { origin: string; offsetM: number; edgeM: number };
+
+/**
+ * Places remembered by coordinates: restaurants ask every round, and h3 finding the cell, its
+ * centre and its edges costs more than a dense fleet's whole walk. Cleared as the edge cache is.
+ */
+const placeCache = new Map<string, Place>();
+
+function placeOf(point: LatLng): Place {
+  const key = `${point.lat},${point.lng}`;
+  const known = placeCache.get(key);
+  if (known) return known;
   const origin = cellOf(point);
   const [centreLat, centreLng] = cellToLatLng(origin);
-  const offsetM = distanceM(point, { lat: centreLat, lng: centreLng });
-  const edgeM = shortestEdgeM(origin) * RING_BOUND_SAFETY;
-  return (ring) => (ring <= 0 ? 0 : Math.max(0, (1.5 * (ring - 1) + 0.5) * edgeM - offsetM));
+  const place = {
+    origin,
+    offsetM: distanceM(point, { lat: centreLat, lng: centreLng }),
+    edgeM: shortestEdgeM(origin) * RING_BOUND_SAFETY,
+  };
+  if (placeCache.size >= EDGE_CACHE_MAX) placeCache.clear();
+  placeCache.set(key, place);
+  return place;
 }
 
 function shortestEdgeM(cell: string): number {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { courier, fleet, lineTravel, MINUTE, order, T0 } from "../test/dispatch/fixtures.ts";
 import { resolvePolicyConfig } from "./config.ts";
 import { planGreedy } from "./greedy.ts";
-import { planRound } from "./round.ts";
+import { bundleSizeTarget, candidatesWanted, planRound } from "./round.ts";
 import type { Assignment, Courier, OrderToDispatch } from "./types.ts";
 
 const config = resolvePolicyConfig({ roundMs: MINUTE });
@@ -111,6 +111,49 @@ describe("a round", () => {
       order({ id: "ready", restaurantId: "r2", pickup: 1, placedAtMs: T0 - 5 * MINUTE }),
     ];
     expect(plan(orders, [courier()]).map((a) => a.orderIds)).toEqual([["ready"]]);
+  });
+
+  it("never plans an idle courier for later food while food ready now is left behind", () => {
+    // Found by the dispatch simulation (seed 6876): "far" declined now-b, so the matching gave far
+    // the rest of the ready bundle and near the later bundle, leaving now-b behind round after
+    // round. Leaving food that cannot wait costs what skipping it does.
+    const orders = [
+      order({ id: "later-a", readyAtMs: T0 + 7 * MINUTE, placedAtMs: T0 - 20 * MINUTE }),
+      order({ id: "later-b", readyAtMs: T0 + 12 * MINUTE, placedAtMs: T0 - 12 * MINUTE }),
+      order({ id: "now-a", readyAtMs: T0 - 2 * MINUTE, placedAtMs: T0 - 10 * MINUTE }),
+      order({ id: "now-b", readyAtMs: T0 - MINUTE, placedAtMs: T0 - 7 * MINUTE }),
+      order({ id: "last", readyAtMs: T0 + 21 * MINUTE, placedAtMs: T0 - 4 * MINUTE }),
+    ];
+    const assignments = planRound({
+      nowMs: T0,
+      orders,
+      couriers: [courier({ id: "near", position: 8 }), courier({ id: "far", position: 10 })],
+      travelMs: lineTravel,
+      config,
+      penaltyMs: (courierId, orderId) =>
+        courierId === "far" && orderId !== "now-a" ? Number.POSITIVE_INFINITY : 0,
+    });
+    expect(assignments.flatMap((a) => a.orderIds)).toContain("now-b");
+  });
+
+  it("serves what it can of ready food its only courier declined part of, before later food", () => {
+    // Found by the dispatch simulation (seed 75): the courier declined "declined", bundled with
+    // "ready"; two orders ready later would otherwise take the courier and leave "ready" waiting.
+    const orders = [
+      order({ id: "declined", readyAtMs: T0 - 3 * MINUTE, placedAtMs: T0 - 5 * MINUTE }),
+      order({ id: "ready", readyAtMs: T0, placedAtMs: T0 - 4 * MINUTE }),
+      order({ id: "later-a", readyAtMs: T0 + 7 * MINUTE, placedAtMs: T0 - 12 * MINUTE }),
+      order({ id: "later-b", readyAtMs: T0 + 7 * MINUTE, placedAtMs: T0 - 5 * MINUTE }),
+    ];
+    const assignments = planRound({
+      nowMs: T0,
+      orders,
+      couriers: [courier({ position: 1 })],
+      travelMs: lineTravel,
+      config,
+      penaltyMs: (_, orderId) => (orderId === "declined" ? Number.POSITIVE_INFINITY : 0),
+    });
+    expect(assignments.map((a) => a.orderIds)).toEqual([["ready"]]);
   });
 
   it("holds an order for a courier coming free sooner than an idle one could arrive", () => {
@@ -270,6 +313,22 @@ describe("a round", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("how much a round weighs", () => {
+  it("prices each bundle against fewer couriers only when couriers are plentiful", () => {
+    expect(candidatesWanted({ demand: 200, supply: 20_000 }, 64)).toBe(16);
+    expect(candidatesWanted({ demand: 200, supply: 1_600 }, 64)).toBe(32);
+    expect(candidatesWanted({ demand: 10, supply: 10 }, 64)).toBe(64);
+    expect(candidatesWanted({ demand: 10, supply: 0 }, 64)).toBe(64);
+  });
+
+  it("bundles more orders per courier as couriers get short, up to the bag's size", () => {
+    expect(bundleSizeTarget({ demand: 10, supply: 20 }, 3)).toBe(1);
+    expect(bundleSizeTarget({ demand: 21, supply: 10 }, 3)).toBe(3);
+    expect(bundleSizeTarget({ demand: 50, supply: 10 }, 3)).toBe(3);
+    expect(bundleSizeTarget({ demand: 5, supply: 0 }, 3)).toBe(3);
   });
 });
 

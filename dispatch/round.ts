@@ -1,7 +1,7 @@
 import { bundleOrders } from "./bundle.ts";
 import { resolvePolicyConfig } from "./config.ts";
 import { type MatchingEdge, minCostMatching } from "./matching.ts";
-import { type RouteTimes, routeTimes } from "./route.ts";
+import { dropoffLegsMs, type RouteTimes, routeTimesFrom } from "./route.ts";
 import type {
   Assignment,
   Bundle,
@@ -38,9 +38,10 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
   const orders = input.orders.filter((order) => order.placedAtMs <= nowMs);
   if (orders.length === 0) return [];
   const couriers = input.couriers.filter((courier) => onShift(courier, nowMs));
+  const load = loadOf(orders, couriers, nowMs, config);
   const bundles = bundleOrders(
     orders,
-    bundleSizeTarget(orders, couriers, nowMs, config),
+    bundleSizeTarget(load, config.bundleSizeMax),
     input.travelMs,
     config,
     // Food ready by the next round is not held for food that is not: it goes now.
@@ -51,7 +52,10 @@ export function planRound<P>(input: RoundInput<P>): Assignment[] {
     ...(input.expected ?? []).map((e) => expectedRow(e, nowMs)),
   ].sort((a, b) => a.bundle.readyAtMs - b.bundle.readyAtMs);
 
-  const fleet = new Fleet(couriers, input, config);
+  const fleet = new Fleet(couriers, input, {
+    ...config,
+    candidatesPerBundle: candidatesWanted(load, config.candidatesPerBundle),
+  });
   const assignments: Assignment[] = [];
   for (let level = 0; pending.length > 0; level++) {
     const horizonMs = Math.max(pending[0]!.bundle.readyAtMs, nowMs) + config.levelWindowMs;
@@ -112,6 +116,9 @@ function expectedRow<P>(expected: ExpectedOrder<P>, nowMs: number): Row<P> {
   };
 }
 
+/** A courier a bundle may go to, and its ride from where the plan leaves it to the pickup. */
+export type Candidate<P> = { courier: Courier<P>; rideMs: number };
+
 /**
  * The couriers as the round's plan leaves them: each starts as given, and a route planned for it
  * moves it to that route's last door and end. `routes` counts the routes planned for each (an
@@ -120,31 +127,45 @@ function expectedRow<P>(expected: ExpectedOrder<P>, nowMs: number): Row<P> {
 class Fleet<P> {
   private readonly state = new Map<string, Courier<P>>();
   private readonly routes = new Map<string, number>();
-  private readonly all: Courier<P>[];
+  private readonly all: readonly Courier<P>[];
   private readonly input: RoundInput<P>;
   private readonly config: PolicyConfig;
   private readonly base = new Map<string, readonly Courier<P>[]>();
+  /** Candidates per restaurant within one level: the plan moves couriers only between levels. */
+  private level = -1;
+  private readonly ofLevel = new Map<string, readonly Candidate<P>[]>();
+  /** For the scan: every courier as this level sees them, made once per level. */
+  private everyone: readonly Courier<P>[] | null = null;
 
   constructor(couriers: readonly Courier<P>[], input: RoundInput<P>, config: PolicyConfig) {
-    this.all = [...couriers];
-    for (const courier of couriers) this.state.set(courier.id, courier);
+    this.all = couriers;
     this.input = input;
     this.config = config;
   }
 
   /** Up to `candidatesPerBundle` couriers for a pickup, as they are now in the plan. */
-  candidates(bundle: Bundle<P>, level: number): Courier<P>[] {
+  candidates(bundle: Bundle<P>, level: number): readonly Candidate<P>[] {
+    if (level !== this.level) {
+      this.ofLevel.clear();
+      this.everyone = null;
+      this.level = level;
+    }
+    let found = this.ofLevel.get(bundle.restaurantId);
+    if (!found) {
+      found = this.search(bundle, level);
+      this.ofLevel.set(bundle.restaurantId, found);
+    }
+    return found;
+  }
+
+  private search(bundle: Bundle<P>, level: number): Candidate<P>[] {
     const { nowMs, travelMs } = this.input;
     const k = this.config.candidatesPerBundle;
     const search = this.input.candidatesOf;
-    if (!search)
-      return earliestArrivals(
-        this.all.map((c) => this.now(c)),
-        bundle.pickup,
-        k,
-        nowMs,
-        travelMs,
-      );
+    if (!search) {
+      this.everyone ??= this.state.size === 0 ? this.all : this.all.map((c) => this.now(c));
+      return earliestArrivals(this.everyone, bundle.pickup, k, nowMs, travelMs);
+    }
     let found = this.base.get(bundle.restaurantId);
     if (!found) {
       found = search(bundle.pickup, k).slice(0, k);
@@ -199,11 +220,14 @@ function planLevel<P>(
   const skipCost: number[] = [];
   rows.forEach(({ bundle, weight, expected }, row) => {
     const rowEdges: number[] = [];
+    const partialEdges: Array<{ edge: number; behind: number }> = [];
+    const colsOfRow = new Set<number>();
     let bestCost = Number.POSITIVE_INFINITY;
     // Due: even the courier free now who could set off last must set off before the next round.
     let latestDepartMs = Number.NEGATIVE_INFINITY;
     let bestPartial = Number.POSITIVE_INFINITY;
-    for (const courier of fleet.candidates(bundle, level)) {
+    const legsMs = dropoffLegsMs(bundle.pickup, bundle.orders, travelMs);
+    for (const { courier, rideMs } of fleet.candidates(bundle, level)) {
       if (!onShift(courier, nowMs)) continue;
       // A courier kept from some of the bundle's orders (they declined them) may still take the
       // rest: their decline keeps them from those orders only, never from the bundle's others.
@@ -219,12 +243,10 @@ function planLevel<P>(
       const route = kept.length === 0 ? bundle : without(bundle, kept);
       if (route.orders.length === 0) continue;
       const start = Math.max(nowMs, courier.freeAtMs, courier.onAtMs ?? nowMs);
-      const times = routeTimes(
-        start,
-        courier.position,
-        route.pickup,
+      const times = routeTimesFrom(
+        start + rideMs,
         route.orders,
-        travelMs,
+        route === bundle ? legsMs : dropoffLegsMs(route.pickup, route.orders, travelMs),
         config,
       );
       if (times.pickupAtMs > (courier.offAtMs ?? Number.POSITIVE_INFINITY)) continue;
@@ -234,7 +256,8 @@ function planLevel<P>(
         columns.push(courier);
         columnOf.set(courier.id, col);
       }
-      if (rowEdges.some((e) => edges[e]!.col === col)) continue;
+      if (colsOfRow.has(col)) continue;
+      colsOfRow.add(col);
       const shiftLeftMs = courier.offAtMs === undefined ? 0 : Math.max(0, courier.offAtMs - nowMs);
       const routeOnly =
         routeCost(route, start, times, nowMs, config) + config.shiftLeftWeight * shiftLeftMs;
@@ -248,6 +271,7 @@ function planLevel<P>(
       // Orders left behind wait for another round, as if this bundle were skipped for them.
       const behind =
         kept.length === 0 ? 0 : unassignedCost({ ...bundle, orders: kept }, 0, nowMs, config);
+      if (kept.length > 0) partialEdges.push({ edge: edges.length, behind: kept.length });
       rowEdges.push(edges.length);
       edges.push({ row, col, cost: weight * (routeOnly + penalty) + behind });
       routes.push({ route, start, times });
@@ -255,11 +279,19 @@ function planLevel<P>(
     if (!Number.isFinite(bestCost)) bestCost = bestPartial;
     edgesOfRow.push(rowEdges);
     const best = Number.isFinite(bestCost) ? bestCost : 0;
+    // Food that cannot wait, left waiting, costs per order: orders left behind are ready no later
+    // than their bundle, so if it cannot wait neither can they, and the matching serves as many
+    // such orders as it can.
+    const due = !expected && isDue(latestDepartMs, nowMs, config);
+    if (due) {
+      for (const { edge, behind } of partialEdges)
+        edges[edge]!.cost += behind * config.duePenaltyMs;
+    }
     skipCost.push(
       expected
         ? weight * (best + config.expectedSkipMs)
         : unassignedCost(bundle, best, nowMs, config) +
-            (isDue(latestDepartMs, nowMs, config) ? config.duePenaltyMs : 0),
+            (due ? bundle.orders.length * config.duePenaltyMs : 0),
     );
   });
 
@@ -305,25 +337,49 @@ function assignmentOf<P>(plan: Plan<P>): Assignment {
   };
 }
 
+/** Orders ready and couriers free within the supply horizon: how short couriers are. */
+export type Load = { demand: number; supply: number };
+
+export function loadOf<P>(
+  orders: readonly OrderToDispatch<P>[],
+  couriers: readonly Courier<P>[],
+  nowMs: number,
+  config: Pick<PolicyConfig, "supplyHorizonMs">,
+): Load {
+  const horizonMs = nowMs + config.supplyHorizonMs;
+  let demand = 0;
+  for (const order of orders) if (order.readyAtMs <= horizonMs) demand++;
+  let supply = 0;
+  for (const courier of couriers) if (courier.freeAtMs <= horizonMs) supply++;
+  return { demand, supply };
+}
+
 /**
  * How many orders a courier should carry this round: the orders ready within the horizon over the
  * couriers free within it, rounded up (Reyes et al.'s target bundle size). With couriers to spare
  * that is 1, and bundling only delays customers; when they are short it rises, so each trip
  * carries more.
  */
-export function bundleSizeTarget<P>(
-  orders: readonly OrderToDispatch<P>[],
-  couriers: readonly Courier<P>[],
-  nowMs: number,
-  config: Pick<PolicyConfig, "supplyHorizonMs" | "bundleSizeMax">,
-): number {
-  const horizonMs = nowMs + config.supplyHorizonMs;
-  let demand = 0;
-  for (const order of orders) if (order.readyAtMs <= horizonMs) demand++;
-  let supply = 0;
-  for (const courier of couriers) if (courier.freeAtMs <= horizonMs) supply++;
-  if (supply === 0) return config.bundleSizeMax;
-  return Math.min(config.bundleSizeMax, Math.max(1, Math.ceil(demand / supply)));
+export function bundleSizeTarget({ demand, supply }: Load, bundleSizeMax: number): number {
+  if (supply === 0) return bundleSizeMax;
+  return Math.min(bundleSizeMax, Math.max(1, Math.ceil(demand / supply)));
+}
+
+/** Couriers free per order ready, within the horizon, past which bundles seldom crowd. */
+const CROWD_FREE_SUPPLY = 4;
+
+/**
+ * How many candidates each bundle is priced against this round. Alternatives let the matching
+ * trade couriers between bundles that crowd the same few, and how many crowd a courier grows with
+ * the orders per free courier. With couriers to spare (more than CROWD_FREE_SUPPLY per order)
+ * bundles seldom share their nearest couriers and a quarter of `candidatesPerBundle` serves as
+ * well (on the MDRP development set, within noise); as couriers get short it rises to all of it.
+ */
+export function candidatesWanted({ demand, supply }: Load, candidatesPerBundle: number): number {
+  const fewest = Math.ceil(candidatesPerBundle / 4);
+  if (supply === 0) return candidatesPerBundle;
+  const crowded = Math.ceil((candidatesPerBundle * CROWD_FREE_SUPPLY * demand) / supply);
+  return Math.min(candidatesPerBundle, Math.max(fewest, crowded));
 }
 
 /**
@@ -410,7 +466,8 @@ function isDue(latestDepartMs: number, nowMs: number, config: PolicyConfig): boo
 
 /**
  * The default candidate search: every courier measured, the `k` who would reach `pickup` first
- * kept (ties by id). Linear in the fleet; the ZoneActor's ring search replaces it.
+ * kept (ties by id), each with its ride there. Linear in the fleet; the ZoneActor's ring search
+ * replaces it.
  */
 export function earliestArrivals<P>(
   couriers: readonly Courier<P>[],
@@ -418,11 +475,12 @@ export function earliestArrivals<P>(
   k: number,
   nowMs: number,
   travelMs: TravelMs<P>,
-): Courier<P>[] {
+): Candidate<P>[] {
   if (k <= 0) return [];
-  const best: Array<{ courier: Courier<P>; arriveMs: number }> = [];
+  const best: Array<{ courier: Courier<P>; rideMs: number; arriveMs: number }> = [];
   for (const courier of couriers) {
-    const arriveMs = Math.max(nowMs, courier.freeAtMs) + travelMs(courier.position, pickup);
+    const rideMs = travelMs(courier.position, pickup);
+    const arriveMs = Math.max(nowMs, courier.freeAtMs) + rideMs;
     if (best.length === k) {
       const worst = best[k - 1]!;
       if (
@@ -441,9 +499,9 @@ export function earliestArrivals<P>(
     ) {
       i--;
     }
-    best.splice(i, 0, { courier, arriveMs });
+    best.splice(i, 0, { courier, rideMs, arriveMs });
   }
-  return best.map((entry) => entry.courier);
+  return best.map(({ courier, rideMs }) => ({ courier, rideMs }));
 }
 
 /** A courier whose shift has ended picks up nothing more. */

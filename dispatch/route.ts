@@ -23,18 +23,47 @@ export function routeTimes<P>(
   travelMs: TravelMs<P>,
   config: Pick<PolicyConfig, "pickupServiceMs" | "dropoffServiceMs">,
 ): RouteTimes {
-  const arriveAtMs = startMs + travelMs(from, pickup);
+  return routeTimesFrom(
+    startMs + travelMs(from, pickup),
+    orders,
+    dropoffLegsMs(pickup, orders, travelMs),
+    config,
+  );
+}
+
+/**
+ * `routeTimes` for a courier arriving at the restaurant at `arriveAtMs`, given the route's
+ * `dropoffLegsMs`: what a round computes per courier, the legs being the same for every courier.
+ */
+export function routeTimesFrom<P>(
+  arriveAtMs: number,
+  orders: readonly OrderToDispatch<P>[],
+  legsMs: readonly number[],
+  config: Pick<PolicyConfig, "pickupServiceMs" | "dropoffServiceMs">,
+): RouteTimes {
   let readyAtMs = Number.NEGATIVE_INFINITY;
   for (const order of orders) readyAtMs = Math.max(readyAtMs, order.readyAtMs);
   const pickupAtMs = Math.max(readyAtMs, arriveAtMs + config.pickupServiceMs / 2);
-  const dropoffs = dropoffTimes(
+  const dropoffs = dropoffTimesFrom(
     pickupAtMs + config.pickupServiceMs / 2,
-    pickup,
-    orders,
-    travelMs,
+    legsMs,
     config.dropoffServiceMs,
   );
   return { arriveAtMs, pickupAtMs, dropoffAtMs: dropoffs.dropoffAtMs, endsAtMs: dropoffs.endsAtMs };
+}
+
+/** The rides of a route after its pickup, restaurant to first door, then door to door. */
+export function dropoffLegsMs<P>(
+  pickup: P,
+  orders: readonly OrderToDispatch<P>[],
+  travelMs: TravelMs<P>,
+): number[] {
+  let here = pickup;
+  return orders.map((order) => {
+    const legMs = travelMs(here, order.dropoff);
+    here = order.dropoff;
+    return legMs;
+  });
 }
 
 /**
@@ -48,14 +77,20 @@ export function dropoffTimes<P>(
   travelMs: TravelMs<P>,
   dropoffServiceMs: number,
 ): { dropoffAtMs: number[]; endsAtMs: number } {
+  return dropoffTimesFrom(leaveAtMs, dropoffLegsMs(pickup, orders, travelMs), dropoffServiceMs);
+}
+
+function dropoffTimesFrom(
+  leaveAtMs: number,
+  legsMs: readonly number[],
+  dropoffServiceMs: number,
+): { dropoffAtMs: number[]; endsAtMs: number } {
   let clockMs = leaveAtMs;
-  let here = pickup;
   const dropoffAtMs: number[] = [];
-  for (const order of orders) {
-    const dropoffMs = clockMs + travelMs(here, order.dropoff) + dropoffServiceMs / 2;
+  for (const legMs of legsMs) {
+    const dropoffMs = clockMs + legMs + dropoffServiceMs / 2;
     dropoffAtMs.push(dropoffMs);
     clockMs = dropoffMs + dropoffServiceMs / 2;
-    here = order.dropoff;
   }
   return { dropoffAtMs, endsAtMs: clockMs };
 }

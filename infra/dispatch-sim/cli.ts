@@ -9,9 +9,9 @@ import { runScenario } from "./scenario.ts";
  * npm run sim:dispatch -- --seed S [--trace]
  *
  * Runs the deterministic dispatch simulation for seeds S..S+N-1 (default 0..999), split over J
- * worker threads (default: the machine's cores), and prints progress and a summary. A failing
- * seed prints itself, its violation and the command that replays it; exit code 1. `--seed S
- * --trace` replays one seed and prints its last steps.
+ * worker threads (default: the machine's cores), and prints progress and a summary. Each failing
+ * seed (up to FAILURES_MAX per thread) prints itself, its violation and the command that replays
+ * it; exit code 1. `--seed S --trace` replays one seed and prints its last steps.
  */
 const USAGE =
   "usage: npm run sim:dispatch -- [--seeds N] [--from S] [--jobs J] [--seed S [--trace]] [--bug union-of-declines]";
@@ -20,31 +20,35 @@ type Bug = "union-of-declines" | null;
 type Tally = { seeds: number; steps: number; orders: number; delivered: number };
 type Report =
   | { kind: "progress"; tally: Tally }
-  | { kind: "done"; tally: Tally; failure: string | null };
+  | { kind: "done"; tally: Tally; failures: string[] };
 
-/** Runs `count` seeds from `from`; stops at the first violation. */
+/** Failing seeds reported per worker before it stops: enough to see a pattern, bounded. */
+const FAILURES_MAX = 10;
+
+/** Runs `count` seeds from `from`; goes on past a violation, up to FAILURES_MAX of them. */
 function runSeeds(
   from: number,
   count: number,
   bug: Bug,
   onProgress: (tally: Tally) => void,
-): { tally: Tally; failure: string | null } {
+): { tally: Tally; failures: string[] } {
   const tally: Tally = { seeds: 0, steps: 0, orders: 0, delivered: 0 };
-  for (let seed = from; seed < from + count; seed++) {
+  const failures: string[] = [];
+  for (let seed = from; seed < from + count && failures.length < FAILURES_MAX; seed++) {
     const result = runScenario({ seed, bug });
     tally.seeds += 1;
     tally.steps += result.steps;
     tally.orders += result.orders;
     tally.delivered += result.delivered;
     if (result.violation) {
-      const failure =
+      failures.push(
         `seed ${seed}: ${result.violation.rule}: ${result.violation.detail}\n` +
-        `replay: npm run sim:dispatch -- --seed ${seed} --trace${bug ? ` --bug ${bug}` : ""}`;
-      return { tally, failure };
+          `replay: npm run sim:dispatch -- --seed ${seed} --trace${bug ? ` --bug ${bug}` : ""}`,
+      );
     }
     if (tally.seeds % 500 === 0) onProgress({ ...tally });
   }
-  return { tally, failure: null };
+  return { tally, failures };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -91,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     Array.from({ length: jobs }, (_, job) => {
       const start = from + job * per;
       const n = Math.max(0, Math.min(per, from + count - start));
-      return new Promise<{ tally: Tally; failure: string | null }>((resolve, reject) => {
+      return new Promise<{ tally: Tally; failures: string[] }>((resolve, reject) => {
         const worker = new Worker(new URL(import.meta.url), {
           workerData: { from: start, count: n, bug },
         });
@@ -107,9 +111,11 @@ async function main(argv: string[]): Promise<number> {
       });
     }),
   );
-  const failure = outcomes.find((o) => o.failure)?.failure;
-  if (failure) {
-    console.log(failure);
+  const failures = outcomes.flatMap((o) => o.failures);
+  if (failures.length > 0) {
+    for (const failure of failures) console.log(failure);
+    const run = outcomes.reduce((sum, o) => sum + o.tally.seeds, 0);
+    console.log(`${failures.length} failing seeds of ${run} run, ${seconds()} s`);
     return 1;
   }
   const total = outcomes.reduce(
