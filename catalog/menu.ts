@@ -128,7 +128,13 @@ export async function deleteCategory(
     const [items] = await tx
       .select({ n: count() })
       .from(menuItems)
-      .where(and(eq(menuItems.categoryId, categoryId), isNull(menuItems.archivedAt)));
+      .where(
+        and(
+          eq(menuItems.restaurantId, restaurantId),
+          eq(menuItems.categoryId, categoryId),
+          isNull(menuItems.archivedAt),
+        ),
+      );
     if ((items?.n ?? 0) > 0)
       throw new CodedError("menu.invalid", "move or archive the category's items first");
     const deleted = await tx

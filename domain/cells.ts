@@ -1,4 +1,4 @@
-import { gridDisk, latLngToCell } from "h3-js";
+import { getResolution, gridDisk, isValidCell, latLngToCell } from "h3-js";
 import { CELL_RESOLUTION, type LatLng, ZONE_RESOLUTION } from "../schema/geo.ts";
 
 /**
@@ -14,6 +14,11 @@ export function cellOf(point: LatLng): string {
 /** The district-sized H3 zone a point is in: the unit a ZoneActor owns. */
 export function zoneOf(point: LatLng): string {
   return latLngToCell(point.lat, point.lng, ZONE_RESOLUTION);
+}
+
+/** Whether `id` names a zone: a valid H3 cell at the zones' resolution. */
+export function isZone(id: string): boolean {
+  return isValidCell(id) && getResolution(id) === ZONE_RESOLUTION;
 }
 
 /**

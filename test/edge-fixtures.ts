@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { hashPassword } from "../accounts/password.ts";
 import { createCategory, createItem, createRestaurant } from "../catalog/menu.ts";
 import { accountId, platform, pointsOf, walletOf } from "../ledger/chart.ts";
@@ -7,7 +8,7 @@ import { createTransfers, ensureAccounts } from "../ledger/engine.ts";
 import { openDb } from "../runtime/db.ts";
 import type { Session } from "../schema/auth.ts";
 import type { OpeningWindow } from "../schema/catalog.ts";
-import { users } from "../schema/db/index.ts";
+import { ledgerTransfers, users } from "../schema/db/index.ts";
 import type { TransferInput } from "../schema/ledger.ts";
 import type { PlaceOrderBody } from "../schema/orders.ts";
 
@@ -114,6 +115,25 @@ export async function fund(customerId: string, cents: number, points = 0): Promi
 }
 
 /** A signed-up customer with money in their wallet. */
+/** How many order holds the customer's wallet has seen (pending transfers out of it). */
+export async function holdsOf(customerId: string): Promise<number> {
+  const { db, close } = database();
+  try {
+    const rows = await db
+      .select({ id: ledgerTransfers.id })
+      .from(ledgerTransfers)
+      .where(
+        and(
+          eq(ledgerTransfers.code, "order_hold"),
+          eq(ledgerTransfers.debitAccountId, accountId(walletOf(customerId))),
+        ),
+      );
+    return rows.length;
+  } finally {
+    await close();
+  }
+}
+
 export async function fundedCustomer(cents = 1_000_000): Promise<Session> {
   const session = await signUp();
   await fund(session.user.id, cents);

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CodedError } from "../runtime/errors.ts";
+import { redactError } from "../runtime/redact.ts";
 import {
   type ErrorBody,
   type ErrorCode,
@@ -43,7 +44,8 @@ export function onError(error: Error, c: Context): Response {
       msg: "unhandled error",
       path: c.req.path,
       traceparent: c.get("traceparent" as never),
-      error: error.stack ?? String(error),
+      // Never the stack's message or the query's parameters: see runtime/redact.ts.
+      error: redactError(error),
     }),
   );
   return c.json(errorBody("internal", "something went wrong on our side"), 500);

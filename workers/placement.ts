@@ -6,9 +6,13 @@ import { priceCart } from "../domain/pricing.ts";
 import type { Db } from "../runtime/db.ts";
 import { CodedError, unwrap } from "../runtime/errors.ts";
 import type { Principal } from "../schema/auth.ts";
+import type { Result } from "../schema/errors.ts";
 import type { Order, PlaceOrderBody, Quote, QuoteBody } from "../schema/orders.ts";
 
 type Deps = { db: Db; env: Env; principal: Principal; traceparent: string; nowMs: number };
+
+/** The placement limit: taken only for a request that is not a retry, given back if it was one. */
+export type PlacementLimit = { take: () => Promise<void>; giveBack: () => Promise<void> };
 
 /**
  * Prices a cart from the catalog and checks the restaurant is open. Shared by the quote (the cart
@@ -75,7 +79,7 @@ async function quoteFor(
  * (its id is derived from both), so a retry after a lost response finds the order it created.
  */
 export async function placeOrder(
-  deps: Deps,
+  deps: Deps & { limit: PlacementLimit },
   body: PlaceOrderBody,
 ): Promise<{ order: Order; created: boolean }> {
   const orderId = await orderIdFor(deps.principal.userId, body.idempotencyKey);
@@ -83,31 +87,42 @@ export async function placeOrder(
   const actor = deps.env.OrderActor.getByName(orderId);
   const prior = await actor.replay(requestHash);
   if (prior) return { order: unwrap(prior), created: false };
+  await deps.limit.take();
+  const placed = await placeNew(deps, body, actor, orderId, requestHash);
+  // A retry sent before the first attempt finished: the actor answered it with that order.
+  if (placed.ok && !placed.value.created) await deps.limit.giveBack();
+  return unwrap(placed);
+}
 
+async function placeNew(
+  deps: Deps,
+  body: PlaceOrderBody,
+  actor: ReturnType<Env["OrderActor"]["getByName"]>,
+  orderId: string,
+  requestHash: string,
+): Promise<Result<{ order: Order; created: boolean }>> {
   const { restaurant, priced } = await priceFromCatalog(deps, body);
   // The kitchen's actor decides admission again when the order actor asks it; this promise is
   // what the customer saw at checkout.
   const promise = await quoteFor(deps.env, restaurant, priced, body.deliveryAddress);
-  return unwrap(
-    await actor.place({
-      orderId,
-      requestHash,
-      customer: { id: deps.principal.userId, name: deps.principal.name ?? "Customer" },
-      restaurant: {
-        id: restaurant.id,
-        name: restaurant.name,
-        location: { lat: restaurant.lat, lng: restaurant.lng },
-        address: restaurant.address,
-      },
-      basePrepMinutes: restaurant.prepMinutes,
-      lines: priced.lines,
-      pricing: priced.pricing,
-      deliveryAddress: body.deliveryAddress,
-      // The actor counts the promise from the moment it places the order, on its own clock.
-      quotedMinutes: promise.etaMinutes,
-      traceparent: deps.traceparent,
-    }),
-  );
+  return actor.place({
+    orderId,
+    requestHash,
+    customer: { id: deps.principal.userId, name: deps.principal.name ?? "Customer" },
+    restaurant: {
+      id: restaurant.id,
+      name: restaurant.name,
+      location: { lat: restaurant.lat, lng: restaurant.lng },
+      address: restaurant.address,
+    },
+    basePrepMinutes: restaurant.prepMinutes,
+    lines: priced.lines,
+    pricing: priced.pricing,
+    deliveryAddress: body.deliveryAddress,
+    // The actor counts the promise from the moment it places the order, on its own clock.
+    quotedMinutes: promise.etaMinutes,
+    traceparent: deps.traceparent,
+  });
 }
 
 /** A UUID (version 8, RFC 9562 "custom") derived from the customer and their idempotency key. */

@@ -38,3 +38,12 @@ export async function rateLimit(
     );
   }
 }
+
+/** Returns the token `rateLimit` took for a request that turned out not to count. */
+export async function giveBack(
+  c: Context<AppEnv>,
+  key: string,
+  policy: BucketPolicy,
+): Promise<void> {
+  await c.env.RateLimiter.getByName(key).giveBack(policy);
+}

@@ -12,7 +12,18 @@ function validated<Target extends keyof ValidationTargets, Schema extends Standa
   schema: Schema,
 ) {
   return validator(target, schema, (result) => {
-    if (!result.success) {
+    if (result.success) {
+      const field = controlCharacterAt(result.data);
+      if (field !== null) {
+        throw new CodedError(
+          "request.invalid",
+          `${field || "the value"} holds a control character`,
+          {
+            issues: [{ path: field, message: "control characters are not allowed" }],
+          },
+        );
+      }
+    } else {
       throw new CodedError(
         "request.invalid",
         `the ${target === "json" ? "body" : target} is not valid`,
@@ -25,6 +36,26 @@ function validated<Target extends keyof ValidationTargets, Schema extends Standa
       );
     }
   });
+}
+
+/**
+ * C0 controls but tab, line feed and carriage return, and DEL: never part of a name, a note or a
+ * search, and NUL is refused by PostgreSQL's text (a 500 if it got that far).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** The dotted path of the first string (or key) holding a control character, or null. */
+export function controlCharacterAt(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return CONTROL.test(value) ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (CONTROL.test(key)) return at;
+    const found = controlCharacterAt(item, at);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** A JSON body (the gateway refuses other media types before this runs). */

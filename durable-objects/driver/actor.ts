@@ -1,6 +1,7 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { z } from "zod";
 import { readConfig } from "../../runtime/config.ts";
+import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import {
@@ -345,7 +346,10 @@ export class DriverActor extends Server<Env> {
           });
         } catch (error) {
           unreachable = true;
-          this.warn("claim failed; asking again", { orderId: claim.orderId, error: String(error) });
+          this.warn("claim failed; asking again", {
+            orderId: claim.orderId,
+            error: describeError(error),
+          });
         }
       }),
     );
@@ -450,7 +454,7 @@ export class DriverActor extends Server<Env> {
       if (due === null) this.timers.clear(ZONE_TIMER);
       else this.timers.set(ZONE_TIMER, due);
     } catch (error) {
-      this.warn("zone sync failed; asking again", { error: String(error) });
+      this.warn("zone sync failed; asking again", { error: describeError(error) });
       this.timers.set(ZONE_TIMER, nowMs + PEER_RETRY_MS);
     }
   }
@@ -459,7 +463,7 @@ export class DriverActor extends Server<Env> {
   private background(call: Promise<unknown>, context: Record<string, unknown>): void {
     this.ctx.waitUntil(
       call.catch((error: unknown) =>
-        this.warn("peer call failed", { ...context, error: String(error) }),
+        this.warn("peer call failed", { ...context, error: describeError(error) }),
       ),
     );
   }

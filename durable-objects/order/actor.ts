@@ -2,6 +2,7 @@ import { type Connection, type ConnectionContext, Server, type WSMessage } from 
 import { holdStep, moneyStepFor } from "../../ledger/order-money.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { openDb } from "../../runtime/db.ts";
+import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
@@ -105,6 +106,8 @@ export class OrderActor extends Server<Env> {
   private readonly peers: OrderPeers;
   private order: Order | null = null;
   private requestHash = "";
+  /** The placement in flight, settled either way; see `place`. */
+  private placing: Promise<void> | null = null;
   private tracking: Tracking | null = null;
   private trackingSentAtMs = 0;
   private kitchenEtaSentAtMs = 0;
@@ -153,6 +156,25 @@ export class OrderActor extends Server<Env> {
    * its refusal releases the hold, so a refused order leaves nothing behind.
    */
   async place(request: PlacementRequest): Promise<Result<{ order: Order; created: boolean }>> {
+    // One placement at a time: a retry arriving while the first waits on the ledger or the
+    // kitchen waits for it, then finds the order it made (one order, one hold, one answer).
+    while (this.placing) await this.placing;
+    const run = this.placeNow(request);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.placing = settled;
+    try {
+      return await run;
+    } finally {
+      if (this.placing === settled) this.placing = null;
+    }
+  }
+
+  private async placeNow(
+    request: PlacementRequest,
+  ): Promise<Result<{ order: Order; created: boolean }>> {
     const prior = this.replayed(request.requestHash);
     if (prior) return prior.ok ? ok({ order: prior.value, created: false }) : prior;
     const nowMs = this.clock();
@@ -552,7 +574,7 @@ export class OrderActor extends Server<Env> {
   private background(call: Promise<unknown>, peerKey: string): void {
     this.ctx.waitUntil(
       call.catch((error: unknown) =>
-        this.warn("peer call failed", { peer: peerKey, error: String(error) }),
+        this.warn("peer call failed", { peer: peerKey, error: describeError(error) }),
       ),
     );
   }

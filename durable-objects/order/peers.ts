@@ -1,4 +1,5 @@
 import { zoneOf } from "../../domain/cells.ts";
+import { describeError } from "../../runtime/redact.ts";
 import type { Order } from "../../schema/orders.ts";
 import { peer } from "../peers.ts";
 import { ticketOf } from "../restaurant/board.ts";
@@ -55,7 +56,7 @@ export class OrderPeers {
             this.markSynced(s.key, order.version);
           } catch (error) {
             failed = true;
-            this.warn("peer sync failed", { peer: s.key, error: String(error) });
+            this.warn("peer sync failed", { peer: s.key, error: describeError(error) });
           }
         }),
     );

@@ -9,6 +9,7 @@ import {
   type Verdict,
   verdictOf,
 } from "../../ledger/order-money.ts";
+import { describeError } from "../../runtime/redact.ts";
 import { backoff, backoffDelayMs } from "../../runtime/retry.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
 import { TransferOutcome } from "../../schema/ledger.ts";
@@ -113,7 +114,7 @@ export class OrderSaga {
   async hold(step: Step, money: Money, nowMs: number): Promise<Result<null>> {
     const submitted = await this.submit(step, nowMs);
     if (!submitted.ok) {
-      log("hold failed", step.name, { orderId: money.id, error: String(submitted.error) });
+      log("hold failed", step.name, { orderId: money.id, error: describeError(submitted.error) });
       return fail("unavailable", "payments are unavailable right now; nothing was charged");
     }
     const refusal = holdRefusalOf(
@@ -178,7 +179,7 @@ export class OrderSaga {
       await connection
         ?.close()
         .catch((error: unknown) =>
-          log("closing the ledger connection failed", "submit", { error: String(error) }),
+          log("closing the ledger connection failed", "submit", { error: describeError(error) }),
         );
     }
   }
@@ -207,7 +208,7 @@ export class OrderSaga {
           nowMs + waitMs,
           row.name,
         );
-        log("ledger step failed, will retry", row.name, { error: String(submitted.error) });
+        log("ledger step failed, will retry", row.name, { error: describeError(submitted.error) });
         break;
       }
       const verdict: Verdict = step.useFallback

@@ -1,3 +1,4 @@
+import { describeError } from "../../runtime/redact.ts";
 import { type Backoff, backoff, backoffDelayMs } from "../../runtime/retry.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { OUTBOX_BATCH_MAX } from "../../schema/outbox.ts";
@@ -149,5 +150,5 @@ export async function drainOutbox(
 }
 
 function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  return describeError(error).slice(0, 500);
 }

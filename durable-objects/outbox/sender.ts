@@ -1,3 +1,4 @@
+import { describeError } from "../../runtime/redact.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { OutboxAck, SIGNATURE_HEADER, signBody } from "../../schema/outbox.ts";
 import type { SendResult } from "./drain.ts";
@@ -33,7 +34,7 @@ export function bridgeSender(options: {
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       });
     } catch (error) {
-      return { kind: "unavailable", error: error instanceof Error ? error.message : String(error) };
+      return { kind: "unavailable", error: describeError(error) };
     }
     if (!response.ok) {
       const error = `bridge answered ${response.status}: ${(await response.text()).slice(0, 200)}`;

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Bucket, type BucketPolicy, type Take, take } from "./bucket.ts";
+import { type Bucket, type BucketPolicy, giveBack, type Take, take } from "./bucket.ts";
 
 /**
  * One rate-limit key (say `login:ip:203.0.113.7`) per actor: a single-threaded counter, so
@@ -16,5 +16,10 @@ export class RateLimiter extends DurableObject<Env> {
       retryAfterMs: result.retryAfterMs,
       remaining: result.remaining,
     };
+  }
+
+  async giveBack(policy: BucketPolicy, cost = 1): Promise<void> {
+    const stored = this.ctx.storage.kv.get<Bucket>("bucket");
+    this.ctx.storage.kv.put("bucket", giveBack(stored, policy, Date.now(), cost));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { take } from "./bucket.ts";
+import { giveBack, take } from "./bucket.ts";
 
 const policy = { capacity: 3, refillPerMinute: 6 };
 const t0 = 1_000_000;
@@ -25,5 +25,12 @@ describe("a token bucket", () => {
   it("does not refill when the clock goes backwards", () => {
     const empty = { tokens: 0, updatedAtMs: t0 };
     expect(take(empty, policy, t0 - 60_000).allowed).toBe(false);
+  });
+
+  it("takes back a token given for a request that did not count, never past its capacity", () => {
+    const empty = { tokens: 0, updatedAtMs: t0 };
+    expect(take(giveBack(empty, policy, t0), policy, t0).allowed).toBe(true);
+    const full = giveBack(undefined, policy, t0, 5);
+    expect(full.tokens).toBe(3);
   });
 });

@@ -4,6 +4,7 @@ import { type DispatchPolicy, defaultDispatchPolicy } from "../../dispatch/escal
 import { FleetIndex } from "../../dispatch/fleet-index.ts";
 import { travelMs } from "../../domain/geo.ts";
 import { readConfig } from "../../runtime/config.ts";
+import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import {
   type DispatchNeed,
@@ -311,7 +312,7 @@ export class ZoneActor extends Server<Env> {
     );
     for (const answer of answers) {
       if (answer.status === "rejected") {
-        this.warn("a neighbouring zone did not answer", { error: String(answer.reason) });
+        this.warn("a neighbouring zone did not answer", { error: describeError(answer.reason) });
         continue;
       }
       for (const c of answer.value) if (!pool.has(c.driverId)) pool.set(c.driverId, c.position);
@@ -366,7 +367,10 @@ export class ZoneActor extends Server<Env> {
           const answer = await peer(this.env, "ZoneActor", "DriverActor", effect.driverId)
             .offer(effect.offer)
             .catch((error: unknown) => {
-              this.warn("offer not delivered", { driverId: effect.driverId, error: String(error) });
+              this.warn("offer not delivered", {
+                driverId: effect.driverId,
+                error: describeError(error),
+              });
               return null;
             });
           if (answer?.ok) break;
@@ -395,7 +399,7 @@ export class ZoneActor extends Server<Env> {
             .catch((error: unknown) =>
               this.warn("give-up failed; the order will ask again", {
                 orderId: effect.orderId,
-                error: String(error),
+                error: describeError(error),
               }),
             );
           break;
@@ -534,7 +538,7 @@ export class ZoneActor extends Server<Env> {
   private background(call: Promise<unknown>, context: Record<string, unknown>): void {
     this.ctx.waitUntil(
       call.catch((error: unknown) =>
-        this.warn("peer call failed", { ...context, error: String(error) }),
+        this.warn("peer call failed", { ...context, error: describeError(error) }),
       ),
     );
   }

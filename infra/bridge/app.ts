@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { describeError } from "../../runtime/redact.ts";
 import { traceIdsOf } from "../../runtime/trace.ts";
 import {
   type ErrorBody,
@@ -88,7 +89,7 @@ function refuse(c: Context, code: ErrorCode, message: string, details?: FailureD
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** `work`, or a rejection naming `what` once `timeoutMs` has passed without an answer. */

@@ -8,6 +8,7 @@ import type {
 } from "kafkajs";
 import { z } from "zod";
 import type { ApplyReport, Consumer } from "../../read-models/consumer.ts";
+import { describeError } from "../../runtime/redact.ts";
 import { backoff, backoffDelayMs, retrying, sleepFor } from "../../runtime/retry.ts";
 import { traceIdsOf } from "../../runtime/trace.ts";
 import { EventEnvelope, type Topic } from "../../schema/events.ts";
@@ -246,7 +247,7 @@ async function persist<T>(
             partition: payload.batch.partition,
             attempt,
             delayMs,
-            error: error instanceof Error ? error.message : String(error),
+            error: describeError(error),
           }),
         sleep: deps.wait,
         random: deps.random,
@@ -379,7 +380,11 @@ export class ConsumerRunner {
     if (!this.#loop) return;
     this.#stopping?.abort();
     await this.#member?.disconnect().catch((error: unknown) => {
-      this.#options.log({ msg: "consumer.stop_failed", consumer: this.name, error: String(error) });
+      this.#options.log({
+        msg: "consumer.stop_failed",
+        consumer: this.name,
+        error: describeError(error),
+      });
     });
     await this.#loop;
     this.#loop = null;
@@ -397,7 +402,7 @@ export class ConsumerRunner {
             msg: "consumer.crash",
             consumer: this.name,
             restart: payload.restart,
-            error: payload.error.message,
+            error: describeError(payload.error),
           });
           // kafkajs restarts by itself after a retriable crash; otherwise this loop does.
           if (!payload.restart) resolve();
@@ -418,11 +423,15 @@ export class ConsumerRunner {
         attempt = 0;
         await Promise.race([crashed, stopped]);
       } catch (error) {
-        log({ msg: "consumer.start_failed", consumer: this.name, error: String(error) });
+        log({ msg: "consumer.start_failed", consumer: this.name, error: describeError(error) });
       }
       if (signal.aborted) return;
       await member.disconnect().catch((error: unknown) => {
-        log({ msg: "consumer.disconnect_failed", consumer: this.name, error: String(error) });
+        log({
+          msg: "consumer.disconnect_failed",
+          consumer: this.name,
+          error: describeError(error),
+        });
       });
       const delayMs = backoffDelayMs(attempt + 1, RESTART_BACKOFF, Math.random());
       log({ msg: "consumer.restarting", consumer: this.name, delayMs });

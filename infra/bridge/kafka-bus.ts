@@ -11,6 +11,7 @@ import {
 } from "kafkajs";
 import type { Consumer } from "../../read-models/consumer.ts";
 import type { DeadLetterSink } from "../../read-models/dead-letters.ts";
+import { describeError } from "../../runtime/redact.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import { physicalName } from "../kafka/topics.ts";
 import { type EventBus, type PublishReceipt, routeByTopic, unroutableLetters } from "./bus.ts";
@@ -408,6 +409,6 @@ export class KafkaBus implements EventBus {
 
   /** For an error that changes nothing (a client being closed anyway): logged, not thrown. */
   #noted(msg: string): (error: unknown) => void {
-    return (error) => this.#deps.log({ msg, error: String(error) });
+    return (error) => this.#deps.log({ msg, error: describeError(error) });
   }
 }

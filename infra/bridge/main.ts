@@ -1,3 +1,4 @@
+import { describeError } from "../../runtime/redact.ts";
 import { readBridgeConfig } from "./config.ts";
 import { startBridge } from "./server.ts";
 
@@ -33,7 +34,7 @@ const bridge = await startBridge({
   onBatch: (entry) => log({ msg: "bridge.batch", ...entry }),
   log,
 }).catch((error: unknown) => {
-  process.stderr.write(`bridge: could not start: ${String(error)}\n`);
+  process.stderr.write(`bridge: could not start: ${describeError(error)}\n`);
   process.exit(1);
 });
 log({
@@ -58,7 +59,7 @@ async function stop(signal: string): Promise<void> {
     await bridge.close();
     log({ msg: "bridge.stopped" });
   } catch (error) {
-    log({ msg: "bridge.stop_failed", error: String(error) });
+    log({ msg: "bridge.stop_failed", error: describeError(error) });
     code = 1;
   }
   clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { describeError } from "../../runtime/redact.ts";
 import { backoff, retrying, sleepFor } from "../../runtime/retry.ts";
 
 /**
@@ -37,10 +38,14 @@ export function startRelayLoop(options: {
       const relayed = await retrying(options.round, RELAY_BACKOFF, {
         signal: stop.signal,
         onRetry: ({ error, delayMs }) =>
-          options.log({ msg: `${options.name}.failed`, error: String(error), retryInMs: delayMs }),
+          options.log({
+            msg: `${options.name}.failed`,
+            error: describeError(error),
+            retryInMs: delayMs,
+          }),
       }).catch((error: unknown) => {
         // Retries end only when the relay stops; the round in flight then failed, harmlessly.
-        options.log({ msg: `${options.name}.stopped`, error: String(error) });
+        options.log({ msg: `${options.name}.stopped`, error: describeError(error) });
         return 0;
       });
       if (relayed > 0) options.log({ msg: `${options.name}.relayed`, count: relayed });

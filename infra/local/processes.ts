@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { describeError } from "../../runtime/redact.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -71,7 +72,7 @@ export async function startWranglerDev(options: {
     const timer = setInterval(() => {
       fetch(cron)
         .then((response) => response.body?.cancel())
-        .catch((error) => options.log(`cron trigger failed: ${String(error)}`));
+        .catch((error) => options.log(`cron trigger failed: ${describeError(error)}`));
     }, CRON_INTERVAL_MS);
     timer.unref();
     child.once("exit", () => clearInterval(timer));

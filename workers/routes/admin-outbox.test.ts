@@ -1,9 +1,11 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { DriverActor } from "../../durable-objects/driver/actor.ts";
 import type { OrderActor } from "../../durable-objects/order/actor.ts";
 import type { ActorOutbox } from "../../durable-objects/outbox/outbox.ts";
 import type { Session } from "../../schema/auth.ts";
+import type { ErrorBody } from "../../schema/errors.ts";
 import type { PendingEvents } from "../../schema/outbox.ts";
 import { placement } from "../../test/builders.ts";
 import { api, fund, pinClock, signUp, staffSession } from "../../test/edge-fixtures.ts";
@@ -75,6 +77,43 @@ describe("an event the bridge refuses for good", () => {
     expect(released.body).toEqual({ released: 1 });
     const back = await report();
     expect([back.parked, back.events.map((e) => [e.seq, e.refusals])]).toEqual([[], [[90, 0]]]);
+  });
+
+  it("is routed by kind: a courier's outbox shows the courier's events", async () => {
+    const driver = await signUp("driver");
+    const stub = env.DriverActor.getByName(driver.user.id);
+    await runInDurableObject(stub, async (actor: DriverActor) => {
+      const outbox = (actor as unknown as { outbox: ActorOutbox }).outbox;
+      outbox.record(
+        driver.user.id,
+        [{ type: "DriverNoted", seq: 1, at: new Date(T).toISOString(), data: { note: "held" } }],
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        T,
+      );
+    });
+    const report = await api<PendingEvents>(`/api/admin/outbox/driver/${driver.user.id}`, {
+      token: admin.accessToken,
+    });
+    expect(report.status).toBe(200);
+    expect(report.body.events.map((e) => e.type)).toEqual(["DriverNoted"]);
+  });
+
+  it("answers 404 for an owner that does not exist, and wakes no actor to say so", async () => {
+    const nobody = crypto.randomUUID();
+    for (const kind of ["driver", "restaurant"]) {
+      const reply = await api<ErrorBody>(`/api/admin/outbox/${kind}/${nobody}`, {
+        token: admin.accessToken,
+      });
+      expect(reply.status).toBe(404);
+    }
+    const zone = await api(`/api/admin/outbox/zone/8f283082a30e623`, { token: admin.accessToken });
+    expect(zone.status).toBe(404);
+    const made = [
+      ...(await listDurableObjectIds(env.DriverActor)),
+      ...(await listDurableObjectIds(env.RestaurantActor)),
+    ];
+    const named = [env.DriverActor.idFromName(nobody), env.RestaurantActor.idFromName(nobody)];
+    expect(made.filter((id) => named.some((n) => n.equals(id)))).toEqual([]);
   });
 
   it("is for admins only", async () => {

@@ -1,9 +1,11 @@
+import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { listRestaurants, listUsers, setUserDisabled } from "../../accounts/directory.ts";
 import { createStaff } from "../../accounts/users.ts";
-import { zoneOf } from "../../domain/cells.ts";
+import { isZone, zoneOf } from "../../domain/cells.ts";
 import { distanceM } from "../../domain/geo.ts";
 import { listActiveOrders } from "../../read-models/active-orders.ts";
+import type { Db } from "../../runtime/db.ts";
 import { CodedError, unwrap } from "../../runtime/errors.ts";
 import {
   ActiveOrderList,
@@ -17,6 +19,7 @@ import {
   UserParam,
 } from "../../schema/admin.ts";
 import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
+import { restaurants, users } from "../../schema/db/index.ts";
 import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
 import { PendingEvents, ReleasedEvents } from "../../schema/outbox.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -207,10 +210,14 @@ export const adminRoutes = new Hono<AppEnv>()
       "An actor's outbox: events the bridge has not confirmed yet, and those it refused for good (parked)",
       "admin",
       { 200: PendingEvents },
-      { errors: [400] },
+      { errors: [400, 404] },
     ),
     params(LiveTarget),
-    async (c) => c.json(await outboxOf(c.env, c.req.valid("param")).outboxReport()),
+    async (c) => {
+      const target = c.req.valid("param");
+      await mustExist(c.var.db(), target);
+      return c.json(await outboxOf(c.env, target).outboxReport());
+    },
   )
   .post(
     "/admin/outbox/:kind/:id/release",
@@ -218,11 +225,40 @@ export const adminRoutes = new Hono<AppEnv>()
       "Put an actor's parked events back in its outbox for another try",
       "admin",
       { 200: ReleasedEvents },
-      { errors: [400] },
+      { errors: [400, 404] },
     ),
     params(LiveTarget),
-    async (c) => c.json({ released: await outboxOf(c.env, c.req.valid("param")).releaseParked() }),
+    async (c) => {
+      const target = c.req.valid("param");
+      await mustExist(c.var.db(), target);
+      return c.json({ released: await outboxOf(c.env, target).releaseParked() });
+    },
   );
+
+/**
+ * Refuses with 404 an outbox whose owner does not exist, asked of the database, so a read never
+ * wakes (and so creates) an actor for an id that names nothing. An order exists only in its actor,
+ * so an order id is taken as given.
+ */
+async function mustExist(db: Db, target: LiveTarget): Promise<void> {
+  let found = true;
+  if (target.kind === "zone") found = isZone(target.id);
+  if (target.kind === "restaurant") {
+    const rows = await db
+      .select({ id: restaurants.id })
+      .from(restaurants)
+      .where(eq(restaurants.id, target.id));
+    found = rows.length > 0;
+  }
+  if (target.kind === "driver") {
+    const rows = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, target.id), eq(users.role, "driver")));
+    found = rows.length > 0;
+  }
+  if (!found) throw new CodedError("not_found", `no such ${target.kind}`);
+}
 
 /** The actor that owns an outbox, by kind. */
 function outboxOf(env: Env, target: LiveTarget) {

@@ -6,7 +6,9 @@ import type { Order, OrderView, Quote } from "../../schema/orders.ts";
 import {
   api,
   cart,
+  fund,
   fundedCustomer,
+  holdsOf,
   kitchen,
   signUp,
   staffSession,
@@ -81,6 +83,34 @@ describe("placing an order", () => {
     const again = await api<Order>("/api/orders", { token: customer.accessToken, body });
     expect(again.status).toBe(200);
     expect(again.body.version).toBe(1);
+  });
+
+  it("answers ten concurrent retries with one order, one hold and one 201, the wallet exactly enough", async () => {
+    const body = cart(k);
+    const { idempotencyKey: _, ...quoteBody } = body;
+    const poor = await signUp();
+    const priced = await api<Quote>("/api/orders/quote", {
+      token: poor.accessToken,
+      body: quoteBody,
+    });
+    await fund(poor.user.id, priced.body.pricing.totalCents);
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api<Order>("/api/orders", { token: poor.accessToken, body }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
+    ]);
+    expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
+    expect(await holdsOf(poor.user.id)).toBe(1);
+    // Retries are not new orders: they leave the placement limit for the customer's next one.
+    for (let i = 0; i < 5; i++) {
+      expect((await api("/api/orders", { token: poor.accessToken, body })).status).toBe(200);
+    }
+    await fund(poor.user.id, 100_000);
+    const next = await api("/api/orders", { token: poor.accessToken, body: cart(k) });
+    expect(next.status).toBe(201);
   });
 
   it("refuses the same key with a different cart", async () => {

@@ -23,7 +23,7 @@ import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
 import { placeOrder, quote } from "../placement.ts";
-import { limits, rateLimit } from "../rate-limit.ts";
+import { giveBack, limits, rateLimit } from "../rate-limit.ts";
 import { body, params, query } from "../validate.ts";
 
 /** Commands may carry `Idempotency-Key`; a repeat answers what the first call answered. */
@@ -74,7 +74,7 @@ export const orderRoutes = new Hono<AppEnv>()
     requireAuth("customer"),
     body(PlaceOrderBody),
     async (c) => {
-      await rateLimit(c, `orders:customer:${c.var.principal.userId}`, limits.placeOrderPerCustomer);
+      const key = `orders:customer:${c.var.principal.userId}`;
       const { order, created } = await placeOrder(
         {
           db: c.var.db(),
@@ -82,6 +82,10 @@ export const orderRoutes = new Hono<AppEnv>()
           principal: c.var.principal,
           traceparent: c.var.traceparent,
           nowMs: Date.now(),
+          limit: {
+            take: () => rateLimit(c, key, limits.placeOrderPerCustomer),
+            giveBack: () => giveBack(c, key, limits.placeOrderPerCustomer),
+          },
         },
         c.req.valid("json"),
       );

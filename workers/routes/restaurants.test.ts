@@ -183,6 +183,18 @@ describe("staff manage their own menu", () => {
     expect(reply.body.error.code).toBe("menu.not_found");
   });
 
+  it("answers 404 for deleting another restaurant's category, even one holding items", async () => {
+    const other = await kitchen();
+    const menu = await api<RestaurantWithMenu>(`/api/restaurants/${other.restaurantId}`);
+    const theirs = menu.body.menu[0]!.id;
+    const reply = await api<ErrorBody>(
+      `/api/restaurants/${k.restaurantId}/menu/categories/${theirs}`,
+      { method: "DELETE", token: k.staff.accessToken },
+    );
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.code).toBe("menu.not_found");
+  });
+
   it("switches busy mode and pause on the kitchen", async () => {
     const own = await kitchen();
     const busy = await api<KitchenState>(`/api/restaurants/${own.restaurantId}/kitchen`, {
