@@ -10,6 +10,7 @@ import type {
 } from "../schema/admin.ts";
 import { refreshTokens, restaurants, users } from "../schema/db/index.ts";
 import type { KitchenState } from "../schema/sockets.ts";
+import { forgetSessions } from "./sessions.ts";
 import { userOf } from "./users.ts";
 
 type UserRow = typeof users.$inferSelect;
@@ -71,6 +72,7 @@ export async function setUserDisabled(
       .update(refreshTokens)
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.userId, id), isNull(refreshTokens.revokedAt)));
+    forgetSessions(id);
   }
   return adminUserOf(row);
 }

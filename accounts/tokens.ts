@@ -22,6 +22,7 @@ type Claims = {
   iat: number;
   exp: number;
   tgt?: string;
+  sid?: string;
 };
 
 export function targetKey(target: LiveTarget): string {
@@ -71,6 +72,7 @@ function claims(who: Principal, aud: string, nowMs: number, expiresAtMs: number)
     role: who.role,
     ...(who.restaurantId ? { rid: who.restaurantId } : {}),
     ...(who.name ? { name: who.name } : {}),
+    ...(who.sessionId ? { sid: who.sessionId } : {}),
     aud,
     iat: Math.floor(nowMs / 1000),
     exp: Math.floor(expiresAtMs / 1000),
@@ -117,6 +119,7 @@ async function check(
     role: payload.role,
     ...(typeof payload.rid === "string" ? { restaurantId: payload.rid } : {}),
     ...(typeof payload.name === "string" ? { name: payload.name } : {}),
+    ...(typeof payload.sid === "string" ? { sessionId: payload.sid } : {}),
   });
   return principal.success ? ok(principal.data) : invalid;
 }

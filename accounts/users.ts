@@ -11,6 +11,7 @@ import type {
 } from "../schema/auth.ts";
 import { refreshTokens, restaurants, users } from "../schema/db/index.ts";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "./password.ts";
+import { familyRevoked, forgetSessions } from "./sessions.ts";
 import { hashToken, issueAccessToken, newRefreshToken, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";
 
 type UserRow = typeof users.$inferSelect;
@@ -151,7 +152,12 @@ export async function refresh(
   const hash = await hashToken(token);
   const now = new Date(nowMs);
   const [stored] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash));
-  if (!stored || stored.revokedAt || stored.expiresAt <= now) {
+  if (
+    !stored ||
+    stored.revokedAt ||
+    stored.expiresAt <= now ||
+    (await familyRevoked(db, stored.familyId))
+  ) {
     throw new CodedError("auth.refresh_invalid", "the refresh token is not valid; log in again");
   }
   const claimed = await db
@@ -164,21 +170,27 @@ export async function refresh(
       .update(refreshTokens)
       .set({ revokedAt: now })
       .where(eq(refreshTokens.familyId, stored.familyId));
-    throw new CodedError(
-      "auth.refresh_invalid",
-      "the refresh token was already used; log in again",
-    );
+    forgetSessions(stored.userId);
+    throw reused();
   }
   const [row] = await db.select().from(users).where(eq(users.id, stored.userId));
   if (!row || row.disabledAt)
     throw new CodedError("auth.refresh_invalid", "the account is no longer active");
-  return startSession(db, row, secret, nowMs, stored.familyId);
+  const session = await startSession(db, row, secret, nowMs, stored.familyId);
+  // A reuse of the same token, racing this one, may have revoked the family meanwhile: then this
+  // session ends too, so no token of the family is left working.
+  if (await familyRevoked(db, stored.familyId)) throw reused();
+  return session;
+}
+
+function reused(): CodedError {
+  return new CodedError("auth.refresh_invalid", "the refresh token was already used; log in again");
 }
 
 /** Revokes the token's whole family: this device's session ends. Unknown tokens are ignored. */
 export async function logout(db: Db, token: string, nowMs: number): Promise<void> {
   const [stored] = await db
-    .select({ familyId: refreshTokens.familyId })
+    .select({ familyId: refreshTokens.familyId, userId: refreshTokens.userId })
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, await hashToken(token)));
   if (stored) {
@@ -186,7 +198,23 @@ export async function logout(db: Db, token: string, nowMs: number): Promise<void
       .update(refreshTokens)
       .set({ revokedAt: new Date(nowMs) })
       .where(eq(refreshTokens.familyId, stored.familyId));
+    forgetSessions(stored.userId);
   }
+}
+
+/**
+ * A session for an existing account, without its password: for tools that act as many users at
+ * once (benchmarks, the load tests), never reachable from the API.
+ */
+export async function openSession(
+  db: Db,
+  userId: string,
+  secret: string,
+  nowMs: number,
+): Promise<Session> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row) throw new CodedError("user.not_found", "no such user");
+  return startSession(db, row, secret, nowMs);
 }
 
 export async function findUser(db: Db, id: string): Promise<User | null> {
@@ -201,12 +229,17 @@ async function startSession(
   nowMs: number,
   familyId?: string,
 ): Promise<Session> {
-  const access = await issueAccessToken(principalOfUser(row), secret, nowMs);
+  const family = familyId ?? crypto.randomUUID();
+  const access = await issueAccessToken(
+    { ...principalOfUser(row), sessionId: family },
+    secret,
+    nowMs,
+  );
   const refreshToken = await newRefreshToken();
   const expiresAt = new Date(nowMs + REFRESH_TOKEN_TTL_MS);
   await db.insert(refreshTokens).values({
     userId: row.id,
-    familyId: familyId ?? crypto.randomUUID(),
+    familyId: family,
     tokenHash: refreshToken.hash,
     expiresAt,
   });

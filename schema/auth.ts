@@ -13,6 +13,11 @@ export const Principal = z.object({
   restaurantId: z.uuid().optional(),
   /** For display only (a kitchen ticket shows the customer's name); never for authorization. */
   name: z.string().max(100).optional(),
+  /**
+   * The session (refresh-token family) an access token was issued for: the gateway checks it is
+   * still live, so logout, a revoked family or a disabled account end the token within seconds.
+   */
+  sessionId: z.uuid().optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

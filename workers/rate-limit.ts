@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { BucketPolicy } from "../durable-objects/rate-limiter/bucket.ts";
+import { type Bucket, type BucketPolicy, take } from "../durable-objects/rate-limiter/bucket.ts";
 import { CodedError } from "../runtime/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 
@@ -10,10 +10,45 @@ import type { AppEnv } from "./app-env.ts";
  */
 export const limits = {
   loginPerIp: { capacity: 20, refillPerMinute: 10 },
-  loginPerEmail: { capacity: 5, refillPerMinute: 1 },
+  // Wrong passwords for one account from one address: the guesser is slowed, the owner elsewhere
+  // is not (a right password gives its token back).
+  loginPerEmailFromIp: { capacity: 5, refillPerMinute: 1 },
+  // Wrong passwords for one account from anywhere: only a guesser spread over many addresses
+  // empties it, and then the account is worth slowing for everyone.
+  loginPerEmail: { capacity: 50, refillPerMinute: 10 },
   signUpPerIp: { capacity: 10, refillPerMinute: 2 },
   placeOrderPerCustomer: { capacity: 10, refillPerMinute: 4 },
+  // An app polls a few times a second at most; a burst of a hundred covers a page's first load.
+  requestsPerPrincipal: { capacity: 100, refillPerMinute: 300 },
 } satisfies Record<string, BucketPolicy>;
+
+/**
+ * Per signed-in user, every authenticated request: kept in the isolate's memory, not an actor,
+ * because it runs on every request and must cost nothing. An isolate sees a user's requests
+ * unless the platform spreads them, so the limit is per isolate: it stops a flood from one
+ * token, which is what it is for; the actor-backed limits above guard what must be exact.
+ */
+const principalBuckets = new Map<string, Bucket>();
+const PRINCIPAL_BUCKETS_MAX = 10_000;
+
+export function limitPrincipal(userId: string, nowMs: number): void {
+  const verdict = take(principalBuckets.get(userId), limits.requestsPerPrincipal, nowMs);
+  if (principalBuckets.size >= PRINCIPAL_BUCKETS_MAX && !principalBuckets.has(userId)) {
+    principalBuckets.clear();
+  }
+  principalBuckets.set(userId, verdict.bucket);
+  if (!verdict.allowed) throw tooMany(verdict.retryAfterMs);
+}
+
+function tooMany(retryAfterMs: number): CodedError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new CodedError(
+    "rate_limited",
+    `too many requests; try again in ${seconds} s`,
+    { retryAfterSeconds: seconds },
+    { "retry-after": String(seconds) },
+  );
+}
 
 export function clientIp(c: Context<AppEnv>): string {
   return c.req.header("cf-connecting-ip") ?? "local";
@@ -26,17 +61,7 @@ export async function rateLimit(
   policy: BucketPolicy,
 ): Promise<void> {
   const verdict = await c.env.RateLimiter.getByName(key).take(policy);
-  if (!verdict.allowed) {
-    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-    throw new CodedError(
-      "rate_limited",
-      `too many requests; try again in ${seconds} s`,
-      { retryAfterSeconds: seconds },
-      {
-        "retry-after": String(seconds),
-      },
-    );
-  }
+  if (!verdict.allowed) throw tooMany(verdict.retryAfterMs);
 }
 
 /** Returns the token `rateLimit` took for a request that turned out not to count. */

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { inArray } from "drizzle-orm";
 import { WebSocket } from "ws";
 import { hashPassword } from "../../accounts/password.ts";
-import { issueAccessToken } from "../../accounts/tokens.ts";
+import { openSession } from "../../accounts/users.ts";
 import { ALWAYS_OPEN_SLUG } from "../../infra/demo/city.ts";
 import { seedDemoDatabase } from "../../infra/demo/seed.ts";
 import { fundDemoWallets } from "../../infra/demo/wallets.ts";
@@ -173,13 +173,7 @@ async function prepare(s: Stack): Promise<Setup> {
     const customers = await Promise.all(
       rows.map(
         async (row) =>
-          (
-            await issueAccessToken(
-              { userId: row.id, role: "customer" },
-              s.secrets.JWT_SECRET,
-              Date.now(),
-            )
-          ).token,
+          (await openSession(db, row.id, s.secrets.JWT_SECRET, Date.now())).accessToken,
       ),
     );
     const open = await db.select().from(restaurants);
@@ -204,13 +198,7 @@ async function prepare(s: Stack): Promise<Setup> {
     for (const restaurant of chosen) {
       const staff = staffRows.find((u) => u.restaurantId === restaurant.id);
       if (!staff) continue;
-      const token = (
-        await issueAccessToken(
-          { userId: staff.id, role: "restaurant", restaurantId: restaurant.id },
-          s.secrets.JWT_SECRET,
-          Date.now(),
-        )
-      ).token;
+      const token = (await openSession(db, staff.id, s.secrets.JWT_SECRET, Date.now())).accessToken;
       const menu = (await (
         await fetch(`${s.workerUrl}/api/restaurants/${restaurant.id}`)
       ).json()) as RestaurantWithMenu;

@@ -111,6 +111,82 @@ describe("refresh tokens", () => {
   });
 });
 
+/** Whether an access token still reads /api/me, asked until it stops or `withinMs` passes. */
+async function stillWorks(accessToken: string, withinMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const me = await api("/api/me", { token: accessToken });
+    if (me.status === 401) return false;
+    if (Date.now() > deadline) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("a session that ends", () => {
+  it("ends its access token too, within seconds, at logout", async () => {
+    const session = await signUp();
+    expect(await stillWorks(session.accessToken, 0)).toBe(true);
+    await api("/api/auth/logout", { body: { refreshToken: session.refreshToken } });
+    expect(await stillWorks(session.accessToken)).toBe(false);
+  });
+
+  it("ends every access token of an account an admin disables, within seconds", async () => {
+    const admin = await staffSession("admin");
+    const session = await signUp();
+    expect(await stillWorks(session.accessToken, 0)).toBe(true);
+    await api(`/api/admin/users/${session.user.id}/disable`, {
+      method: "POST",
+      token: admin.accessToken,
+    });
+    expect(await stillWorks(session.accessToken)).toBe(false);
+    const topUp = await api("/api/wallet/top-ups", {
+      token: session.accessToken,
+      body: { amountCents: 1_000, idempotencyKey: `top-up-${unique()}` },
+    });
+    expect(topUp.status).toBe(401);
+  });
+
+  it("leaves no working token after two refreshes race with one token", async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const session = await signUp();
+      const replies = await Promise.all(
+        [1, 2].map(() =>
+          api<Session>("/api/auth/refresh", { body: { refreshToken: session.refreshToken } }),
+        ),
+      );
+      for (const reply of replies.filter((r) => r.status === 200)) {
+        expect(await stillWorks(reply.body.accessToken)).toBe(false);
+        const next = await api("/api/auth/refresh", {
+          body: { refreshToken: reply.body.refreshToken },
+        });
+        expect(next.status).toBe(401);
+      }
+    }
+  });
+});
+
+describe("a flood from one token", () => {
+  it("is slowed with 429 and Retry-After, and other users are not", async () => {
+    const [flooder, bystander] = await Promise.all([signUp(), signUp()]);
+    // As fast as a script would, 25 at a time: the burst allowance is 100, the refill 5 a second.
+    const replies: Awaited<ReturnType<typeof api>>[] = [];
+    for (let wave = 0; wave < 8; wave++) {
+      replies.push(
+        ...(await Promise.all(
+          Array.from({ length: 25 }, () => api("/api/me", { token: flooder.accessToken })),
+        )),
+      );
+    }
+    const ok = replies.filter((r) => r.status === 200).length;
+    const limited = replies.filter((r) => r.status === 429);
+    expect(ok).toBeGreaterThanOrEqual(100);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(ok + limited.length, JSON.stringify(replies.map((r) => r.status))).toBe(200);
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await api("/api/me", { token: bystander.accessToken })).status).toBe(200);
+  });
+});
+
 describe("the gateway's checks", () => {
   it("answers 401 without a token", async () => {
     const reply = await api<ErrorBody>("/api/orders");
@@ -146,24 +222,65 @@ describe("the gateway's checks", () => {
     expect(reply.body.error.code).toBe("auth.forbidden");
   });
 
-  it("rate-limits logins per account", async () => {
+  it("slows a guesser at an account, not its owner signing in from elsewhere", async () => {
     const session = await signUp();
+    const guesser = ip();
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       const reply = await api("/api/auth/login", {
         body: { email: session.user.email, password: "wrong password" },
-        headers: ip(),
+        headers: guesser,
       });
       statuses.push(reply.status);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.at(-1)).toBe(429);
     const limited = await api<ErrorBody>("/api/auth/login", {
-      body: { email: session.user.email, password: "x" },
-      headers: ip(),
+      body: { email: session.user.email, password: "correct horse battery" },
+      headers: guesser,
     });
     expect(limited.body.error.code).toBe("rate_limited");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The owner, from their own address, with the right password, every time.
+    const home = ip();
+    for (let i = 0; i < 6; i++) {
+      const owner = await api<Session>("/api/auth/login", {
+        body: { email: session.user.email, password: "correct horse battery" },
+        headers: home,
+      });
+      expect(owner.status).toBe(200);
+    }
+  });
+
+  it("slows guessing spread over many addresses only when it is a real campaign", async () => {
+    const session = await signUp();
+    for (let address = 0; address < 8; address++) {
+      const from = ip();
+      for (let i = 0; i < 5; i++) {
+        await api("/api/auth/login", {
+          body: { email: session.user.email, password: "wrong password" },
+          headers: from,
+        });
+      }
+    }
+    // Forty wrong passwords from eight addresses: the owner still signs in.
+    const owner = await api("/api/auth/login", {
+      body: { email: session.user.email, password: "correct horse battery" },
+      headers: ip(),
+    });
+    expect(owner.status).toBe(200);
+    // Past fifty, the account is slowed for everyone until the guessing stops.
+    for (let i = 0; i < 15; i++) {
+      await api("/api/auth/login", {
+        body: { email: session.user.email, password: "wrong password" },
+        headers: ip(),
+      });
+    }
+    const slowed = await api("/api/auth/login", {
+      body: { email: session.user.email, password: "correct horse battery" },
+      headers: ip(),
+    });
+    expect(slowed.status).toBe(429);
   });
 
   it("refuses to make staff for a restaurant that does not exist", async () => {

@@ -5,7 +5,7 @@ import { LoginBody, RefreshBody, Session, SignUpBody, User } from "../../schema/
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
-import { clientIp, limits, rateLimit } from "../rate-limit.ts";
+import { clientIp, giveBack, limits, rateLimit } from "../rate-limit.ts";
 import { body } from "../validate.ts";
 
 export const authRoutes = new Hono<AppEnv>()
@@ -40,9 +40,18 @@ export const authRoutes = new Hono<AppEnv>()
     body(LoginBody),
     async (c) => {
       const input = c.req.valid("json");
-      await rateLimit(c, `login:ip:${clientIp(c)}`, limits.loginPerIp);
-      await rateLimit(c, `login:email:${input.email}`, limits.loginPerEmail);
-      return c.json(await login(c.var.db(), input, c.var.config.jwtSecret, Date.now()));
+      const ip = clientIp(c);
+      await rateLimit(c, `login:ip:${ip}`, limits.loginPerIp);
+      // Both taken now (concurrent guesses cannot slip past), both given back by a right password:
+      // they count wrong passwords only.
+      const wrong = [
+        [`login:email-ip:${input.email}:${ip}`, limits.loginPerEmailFromIp],
+        [`login:email:${input.email}`, limits.loginPerEmail],
+      ] as const;
+      for (const [key, policy] of wrong) await rateLimit(c, key, policy);
+      const session = await login(c.var.db(), input, c.var.config.jwtSecret, Date.now());
+      for (const [key, policy] of wrong) await giveBack(c, key, policy);
+      return c.json(session);
     },
   )
   .post(

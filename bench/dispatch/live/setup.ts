@@ -1,6 +1,6 @@
 import { inArray } from "drizzle-orm";
 import { hashPassword } from "../../../accounts/password.ts";
-import { issueAccessToken } from "../../../accounts/tokens.ts";
+import { openSession } from "../../../accounts/users.ts";
 import { ALWAYS_OPEN_SLUG } from "../../../infra/demo/city.ts";
 import { isAroundTheClock } from "../../../infra/demo/seed.ts";
 import type { Stack } from "../../../infra/local/stack.ts";
@@ -55,14 +55,7 @@ export async function prepare(s: Stack): Promise<{ kitchens: Kitchen[]; customer
     const nowMs = Date.now();
     const customers = await Promise.all(
       customerRows.map(
-        async (row) =>
-          (
-            await issueAccessToken(
-              { userId: row.id, role: "customer" },
-              s.secrets.JWT_SECRET,
-              nowMs,
-            )
-          ).token,
+        async (row) => (await openSession(db, row.id, s.secrets.JWT_SECRET, nowMs)).accessToken,
       ),
     );
 
@@ -93,13 +86,7 @@ export async function prepare(s: Stack): Promise<{ kitchens: Kitchen[]; customer
         .flatMap((c) => c.items)
         .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0));
       if (!item) continue;
-      const staffToken = (
-        await issueAccessToken(
-          { userId: staff.id, role: "restaurant", restaurantId: restaurant.id },
-          s.secrets.JWT_SECRET,
-          nowMs,
-        )
-      ).token;
+      const staffToken = (await openSession(db, staff.id, s.secrets.JWT_SECRET, nowMs)).accessToken;
       kitchens.push({
         id: restaurant.id,
         itemId: item.id,
@@ -113,9 +100,7 @@ export async function prepare(s: Stack): Promise<{ kitchens: Kitchen[]; customer
       const home = kitchens[i % kitchens.length]!.location;
       drivers.set(row.id, {
         id: row.id,
-        token: (
-          await issueAccessToken({ userId: row.id, role: "driver" }, s.secrets.JWT_SECRET, nowMs)
-        ).token,
+        token: (await openSession(db, row.id, s.secrets.JWT_SECRET, nowMs)).accessToken,
         socket: null,
         courier: startShift(world.rng, pointNear(world.rng, home, ROAM.wanderRadiusM), home, ROAM),
         policy: ROAM,
