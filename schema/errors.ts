@@ -20,6 +20,7 @@ export const errorStatus = {
   "auth.ticket_invalid": 401,
   rate_limited: 429,
   not_found: 404,
+  method_not_allowed: 405,
   "restaurant.not_found": 404,
   "restaurant.slug_taken": 409,
   "menu.not_found": 404,

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
 import { openAPIRouteHandler } from "hono-openapi";
 import { readConfig } from "../runtime/config.ts";
 import { type Db, openDb } from "../runtime/db.ts";
@@ -54,6 +56,27 @@ app.use("*", async (c, next) => {
   c.header("traceparent", traceparent);
 });
 
+// The API answers JSON to the apps on its own origin: nothing may frame it, sniff it or load it
+// as a page's resource, it is reached over HTTPS only, and no other origin may read it (no CORS
+// grant: the apps are served from the same origin).
+app.use(
+  "/api/*",
+  secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    strictTransportSecurity: "max-age=31536000; includeSubDomains",
+    referrerPolicy: "no-referrer",
+    xFrameOptions: "DENY",
+    crossOriginResourcePolicy: "same-origin",
+  }),
+);
+app.use(
+  "/api/*",
+  cors({
+    origin: (origin, c) => (origin === new URL(c.req.url).origin ? origin : null),
+    credentials: false,
+  }),
+);
+
 app.use(
   "/api/*",
   bodyLimit({
@@ -101,7 +124,27 @@ app.get(
     },
   }),
 );
-app.notFound((c) =>
-  c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404),
-);
+app.notFound((c) => {
+  const allowed = methodsFor(c.req.path);
+  if (allowed.length > 0) {
+    c.header("allow", allowed.join(", "));
+    return c.json(
+      errorBody("method_not_allowed", `${c.req.path} answers ${allowed.join(", ")}`),
+      405,
+    );
+  }
+  return c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404);
+});
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The methods some route (not a middleware) answers at `path` (RFC 9110 15.5.6: Allow). */
+function methodsFor(path: string): string[] {
+  const routes = new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => r.handler));
+  return METHODS.filter((method) => {
+    const lookup = method === "HEAD" ? "GET" : method;
+    const [matched] = app.router.match(lookup, path);
+    return matched.some(([[handler]]) => routes.has(handler));
+  });
+}
 app.onError(onError);

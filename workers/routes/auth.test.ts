@@ -338,6 +338,27 @@ describe("bad input", () => {
     expect(reply.body.error.code).toBe(code);
   });
 
+  it("answers a method a route does not take with 405 and the methods it does", async () => {
+    const reply = await api<ErrorBody>("/api/auth/login", { method: "PUT", body: {} });
+    expect(reply.status).toBe(405);
+    expect(reply.body.error.code).toBe("method_not_allowed");
+    expect(reply.headers.get("allow")).toBe("POST");
+    const order = await api(`/api/orders/${crypto.randomUUID()}`, { method: "DELETE" });
+    expect(order.status).toBe(405);
+    expect(order.headers.get("allow")).toContain("GET");
+  });
+
+  it("sends security headers and grants no other origin", async () => {
+    const reply = await api("/api/health", { headers: { origin: "https://evil.example" } });
+    expect(reply.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(reply.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(reply.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(reply.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(reply.headers.get("access-control-allow-origin")).toBeNull();
+    const own = await api("/api/health", { headers: { origin: "http://dizhtime.test" } });
+    expect(own.headers.get("access-control-allow-origin")).toBe("http://dizhtime.test");
+  });
+
   it("answers unknown routes with a coded 404", async () => {
     const reply = await api<ErrorBody>("/api/nope");
     expect(reply.status).toBe(404);
