@@ -163,6 +163,18 @@ describe("a courier's offers", () => {
 });
 
 describe("a courier's jobs", () => {
+  it("keeps out an older update saying a job was theirs, overtaken by a newer one saying not", () => {
+    // Found by the dispatch simulation (seed 18031): the newer news came first, the courier held
+    // no such job, and the older news then handed them a job they had already lost.
+    const orderId = crypto.randomUUID();
+    const newer = run(online(), {
+      type: "job_changed",
+      job: jobFor(orderId, { version: 4, driverId: null }),
+    });
+    const older = run(newer, { type: "job_changed", job: jobFor(orderId, { version: 3 }) });
+    expect(older.jobs).toEqual([]);
+  });
+
   it("drops a job the order gave to someone else, or that is over", () => {
     const orderId = crypto.randomUUID();
     const carrying = run(online(), { type: "job_changed", job: jobFor(orderId) });

@@ -487,7 +487,8 @@ function jobChanged(next: Change, job: Job): Decision {
   const over =
     job.status === "delivered" || job.status === "cancelled" || job.status === "rejected";
   if (job.driverId !== courier.driverId || over) {
-    if (!current) return next.done();
+    // Remembered even when the courier holds no such job: an older update saying it was theirs
+    // may still be on its way (messages reorder), and must not hand them a job they lost.
     next.state = {
       ...courier,
       jobs: courier.jobs.filter((j) => j.orderId !== job.orderId),
@@ -496,7 +497,13 @@ function jobChanged(next: Change, job: Job): Decision {
         { orderId: job.orderId, version: job.version },
       ].slice(-ENDED_KEPT),
     };
-    next.send({ type: "job_removed", orderId: job.orderId, why: over ? job.status : "reassigned" });
+    if (current) {
+      next.send({
+        type: "job_removed",
+        orderId: job.orderId,
+        why: over ? job.status : "reassigned",
+      });
+    }
     return next.done();
   }
   next.state = { ...courier, jobs: upsert(courier.jobs, job) };
