@@ -13,7 +13,7 @@ import {
   type Job,
   type Offer,
 } from "../../schema/dispatch.ts";
-import { fail, ok, type Result } from "../../schema/errors.ts";
+import { type Failure, fail, ok, type Result } from "../../schema/errors.ts";
 import type { PendingEvents } from "../../schema/outbox.ts";
 import { COMMANDS_MIGRATION, CommandMemory } from "../command-memory.ts";
 import type { DriverStep } from "../order/actor.ts";
@@ -342,7 +342,7 @@ export class DriverActor extends Server<Env> {
           await this.apply({
             type: "claimed",
             orderId: claim.orderId,
-            outcome: answer.ok ? { ok: true, job: jobOf(answer.value) } : { ok: false },
+            outcome: answer.ok ? { ok: true, job: jobOf(answer.value) } : refusedAt(answer.error),
           });
         } catch (error) {
           unreachable = true;
@@ -487,4 +487,10 @@ export class DriverActor extends Server<Env> {
   private warn(msg: string, fields: Record<string, unknown>): void {
     console.warn(JSON.stringify({ msg, driverId: this.courier.driverId, ...fields }));
   }
+}
+
+/** A refused claim as the courier's core takes it: with the order's version, when it said. */
+function refusedAt(error: Failure): { ok: false; version?: number } {
+  const version = error.details?.version;
+  return typeof version === "number" ? { ok: false, version } : { ok: false };
 }

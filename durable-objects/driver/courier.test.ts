@@ -163,6 +163,25 @@ describe("a courier's offers", () => {
 });
 
 describe("a courier's jobs", () => {
+  it("keeps out news of an order older than the refusal of its claim", () => {
+    // The claim's first answer (won) was lost, a copy was refused as of version 4: the assignment
+    // at version 3, arriving late, is over.
+    const o = offer();
+    const orderId = o.orderIds[0]!;
+    const claiming = run(
+      online(),
+      { type: "offer", offer: o },
+      { type: "accept", offerId: o.offerId },
+    );
+    const refused = run(claiming, {
+      type: "claimed",
+      orderId,
+      outcome: { ok: false, version: 4 },
+    });
+    const late = run(refused, { type: "job_changed", job: jobFor(orderId, { version: 3 }) });
+    expect(late.jobs).toEqual([]);
+  });
+
   it("keeps out an older update saying a job was theirs, overtaken by a newer one saying not", () => {
     // Found by the dispatch simulation (seed 18031): the newer news came first, the courier held
     // no such job, and the older news then handed them a job they had already lost.

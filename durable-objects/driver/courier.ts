@@ -78,7 +78,12 @@ export type CourierCommand =
   | { type: "decline"; offerId: string }
   | { type: "expire" }
   | { type: "assign_by_admin"; orderId: string; adminId: string; commandId: string }
-  | { type: "claimed"; orderId: string; outcome: { ok: true; job: Job } | { ok: false } }
+  | {
+      type: "claimed";
+      orderId: string;
+      /** A refusal names the order's version it was refused at, when the order said. */
+      outcome: { ok: true; job: Job } | { ok: false; version?: number };
+    }
   | { type: "job_changed"; job: Job }
   | { type: "zone_synced"; indexed: Indexed };
 
@@ -443,6 +448,11 @@ function claimed(
   let jobs = courier.jobs;
   if (outcome.ok) jobs = upsert(jobs, outcome.job);
   next.state = { ...courier, claims, jobs };
+  // Refused as of a version: older news of the order (an assignment since undone, which this
+  // claim's first answer may have been) must not hand the courier the job later.
+  if (!outcome.ok && outcome.version !== undefined) {
+    next.state = { ...next.state, ended: endedAt(next.state.ended, orderId, outcome.version) };
+  }
   if (outcome.ok) {
     next.send({ type: "job", job: outcome.job });
     if (courier.position) next.effects.push({ kind: "track", orderId, position: courier.position });
@@ -492,10 +502,7 @@ function jobChanged(next: Change, job: Job): Decision {
     next.state = {
       ...courier,
       jobs: courier.jobs.filter((j) => j.orderId !== job.orderId),
-      ended: [
-        ...courier.ended.filter((e) => e.orderId !== job.orderId),
-        { orderId: job.orderId, version: job.version },
-      ].slice(-ENDED_KEPT),
+      ended: endedAt(courier.ended, job.orderId, job.version),
     };
     if (current) {
       next.send({
@@ -509,6 +516,13 @@ function jobChanged(next: Change, job: Job): Decision {
   next.state = { ...courier, jobs: upsert(courier.jobs, job) };
   next.send({ type: "job", job });
   return next.done();
+}
+
+/** `ended` with the order known over as of `version` (never lowered), the oldest forgotten. */
+function endedAt(ended: Courier["ended"], orderId: string, version: number): Courier["ended"] {
+  const known = ended.find((e) => e.orderId === orderId);
+  if (known && known.version >= version) return ended;
+  return [...ended.filter((e) => e.orderId !== orderId), { orderId, version }].slice(-ENDED_KEPT);
 }
 
 function upsert(jobs: readonly Job[], job: Job): Job[] {

@@ -132,6 +132,30 @@ describe("OrderActor", () => {
     expect(view.ok && view.value.tracking?.position).toEqual(newer);
   });
 
+  it("answers a claim once: a late copy of a refused claim does not win the order when it comes free", async () => {
+    // Found by the dispatch simulation (seed 33605): the copy won after the courier was told
+    // "taken" and had taken another offer.
+    const { stub, request } = await placed();
+    const staff = staffOf(request.restaurant.id);
+    await stub.command(staff, { type: "accept", prepMinutes: 5 }, null, request.traceparent);
+    expect((await stub.assignDriver(ids.otherDriver, crypto.randomUUID())).ok).toBe(true);
+    const offerId = crypto.randomUUID();
+    const refused = await stub.assignDriver(ids.driver, offerId);
+    expect(!refused.ok && refused.error.code).toBe("offer.taken");
+    expect(!refused.ok && refused.error.details?.version).toBeGreaterThan(0);
+    const freed = await stub.command(
+      principals.admin,
+      { type: "unassign_driver", driverId: ids.otherDriver },
+      null,
+      request.traceparent,
+    );
+    expect(freed.ok).toBe(true);
+    const copy = await stub.assignDriver(ids.driver, offerId);
+    expect(!copy.ok && copy.error.code).toBe("offer.taken");
+    // A new claim (a new offer) may win it.
+    expect((await stub.assignDriver(ids.driver, crypto.randomUUID())).ok).toBe(true);
+  });
+
   it("cancels the order when the restaurant does not answer in time", async () => {
     const { stub, request } = await placed();
     await pinClock(stub, T + TIMEOUT_MS - 1);

@@ -5,7 +5,7 @@ import { openDb } from "../../runtime/db.ts";
 import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
-import { fail, ok, type Result } from "../../schema/errors.ts";
+import { type Failure, fail, ok, type Result } from "../../schema/errors.ts";
 import type { Position } from "../../schema/geo.ts";
 import {
   type Actor,
@@ -294,7 +294,13 @@ export class OrderActor extends Server<Env> {
     const key = `offer:${offerId}:${driverId}`;
     const claim = claimOf(order, driverId, by, this.answers.recall(key) !== null);
     if (claim === "held") return ok(order);
-    if (claim !== "assign") return { ok: false, error: claim };
+    if (claim !== "assign") {
+      // Answered once: a copy of this claim arriving later (a retry that crossed this answer)
+      // must not win the order after the courier has been told it is taken.
+      const refused = { ok: false as const, error: asOf(claim, order.version) };
+      this.ctx.storage.transactionSync(() => this.answers.remember(key, refused, this.clock()));
+      return refused;
+    }
     const result = this.apply(
       { type: "assign_driver", driverId },
       by,
@@ -302,7 +308,9 @@ export class OrderActor extends Server<Env> {
       key,
       `driver:${driverId}`,
     );
-    if (!result.ok) return { ok: false, error: claimRefusal(result.error, by) };
+    if (!result.ok) {
+      return { ok: false, error: asOf(claimRefusal(result.error, by), this.order?.version ?? 0) };
+    }
     await this.afterChange(result.value);
     return result;
   }
@@ -590,4 +598,12 @@ function actorOf(who: Principal): Actor {
 
 function notFound() {
   return fail("order.not_found", "no such order");
+}
+
+/**
+ * A refused claim names the order's version it was refused at: the courier then ignores older
+ * news of the order (say, an assignment since undone), which may still be on its way.
+ */
+function asOf(error: Failure, version: number): Failure {
+  return { ...error, details: { ...error.details, version } };
 }

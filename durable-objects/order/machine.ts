@@ -210,8 +210,9 @@ export function claimOf(
   if (order.driverId !== null || order.driverStage !== "unassigned") {
     return fail("offer.taken", "another courier has this order").error;
   }
-  // A claim wins once. Asked again (a retry that crossed its answer) after the order left this
-  // courier, say taken back by an admin, it must not win the order back.
+  // A claim is answered once. Asked again (a retry that crossed its answer) after it won and the
+  // order left this courier, say taken back by an admin, or after it was refused and the order
+  // came free, it must not win the order: the courier has moved on.
   if (answeredBefore) return fail("offer.taken", "this claim was answered before").error;
   return "assign";
 }

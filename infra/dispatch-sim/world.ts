@@ -61,7 +61,11 @@ export type Message =
   | { type: "job_changed"; job: Job }
   /** A courier's claim on an order, and the order's answer (the courier awaits it). */
   | { type: "claim"; driverId: string; offerId: string; by: Actor }
-  | { type: "claimed"; orderId: string; outcome: { ok: true; job: Job } | { ok: false } }
+  | {
+      type: "claimed";
+      orderId: string;
+      outcome: { ok: true; job: Job } | { ok: false; version?: number };
+    }
   | { type: "give_up" }
   /** A courier's step on its job, asked of the order. */
   | { type: "driver_step"; command: OrderCommand };
@@ -209,16 +213,20 @@ export class World {
     driverId: string,
     claim: string,
     by: Actor,
-  ): { ok: true; job: Job } | { ok: false } {
+  ): { ok: true; job: Job } | { ok: false; version: number } {
     const key = `${claim}:${driverId}`;
     const verdict = claimOf(node.order, driverId, by, node.answered.has(key));
     if (verdict === "held") return { ok: true, job: jobOf(node.order) };
-    if (verdict !== "assign") return { ok: false };
+    if (verdict !== "assign") {
+      // As the actor: a refusal is remembered too, so a late copy of this claim cannot win.
+      node.answered.add(key);
+      return { ok: false, version: node.order.version };
+    }
     const command: OrderCommand = { type: "assign_driver", driverId };
     const decision = decideOrder(node.order, command, by, this.nowMs);
     // As the actor's command memory: what was decided for this claim is remembered.
     node.answered.add(key);
-    if (!decision.ok) return { ok: false };
+    if (!decision.ok) return { ok: false, version: node.order.version };
     const courier = this.couriers.get(driverId);
     this.happenings.push({
       kind: "assigned",
