@@ -34,17 +34,17 @@ export async function sessionIsLive(db: Db, who: Principal, nowMs: number): Prom
   return live;
 }
 
+/** One query on the hot path: the account and the family's tokens, together. */
 async function askLive(db: Db, userId: string, familyId: string): Promise<boolean> {
-  const [user] = await db
-    .select({ disabledAt: users.disabledAt })
+  const tokens = await db
+    .select({ disabledAt: users.disabledAt, revokedAt: refreshTokens.revokedAt })
     .from(users)
+    .innerJoin(
+      refreshTokens,
+      and(eq(refreshTokens.userId, users.id), eq(refreshTokens.familyId, familyId)),
+    )
     .where(eq(users.id, userId));
-  if (!user || user.disabledAt) return false;
-  const family = await db
-    .select({ revokedAt: refreshTokens.revokedAt })
-    .from(refreshTokens)
-    .where(and(eq(refreshTokens.familyId, familyId), eq(refreshTokens.userId, userId)));
-  return family.length > 0 && family.every((token) => token.revokedAt === null);
+  return tokens.length > 0 && tokens.every((t) => t.disabledAt === null && t.revokedAt === null);
 }
 
 /** Whether any token of a family has been revoked, which ends the whole family. */
