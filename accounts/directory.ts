@@ -58,7 +58,7 @@ export async function setUserDisabled(
   nowMs: number,
 ): Promise<AdminUser> {
   if (disabled && id === by) {
-    throw new CodedError("request.invalid", "an admin may not disable their own account");
+    throw new CodedError("request.unprocessable", "an admin may not disable their own account");
   }
   const now = new Date(nowMs);
   const [row] = await db

@@ -62,14 +62,14 @@ export async function signUp(
 export async function createStaff(db: Db, body: CreateStaffBody): Promise<User> {
   if (body.role === "restaurant") {
     if (!body.restaurantId)
-      throw new CodedError("request.invalid", "restaurant staff need a restaurantId");
+      throw new CodedError("request.unprocessable", "restaurant staff need a restaurantId");
     const [restaurant] = await db
       .select({ id: restaurants.id })
       .from(restaurants)
       .where(eq(restaurants.id, body.restaurantId));
     if (!restaurant) throw new CodedError("restaurant.not_found", "no such restaurant");
   } else if (body.restaurantId) {
-    throw new CodedError("request.invalid", "only restaurant staff belong to a restaurant");
+    throw new CodedError("request.unprocessable", "only restaurant staff belong to a restaurant");
   }
   return userOf(await createUser(db, body));
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, loadEnv } from "vite";
 import { APPS, type AppName, mountOf } from "../vite.config.ts";
+import { headersFile, pageHeaders } from "./page-headers.ts";
+import { DEFAULT_TILE_URL } from "./ui/tiles.ts";
 
 /**
  * `npm run build:apps`: builds every app into dist/apps and prints the JavaScript each one loads
@@ -109,6 +111,16 @@ export async function buildApp(app: AppName, outDir?: string): Promise<number> {
   return initialJsGzipBytes(out);
 }
 
+/** The tile template the apps are built with (they share one; the customer app's is read). */
+function tileUrl(): string {
+  const tiles = new Set(
+    APPS.map((app) => buildEnvironment()[app].VITE_TILE_URL || DEFAULT_TILE_URL),
+  );
+  if (tiles.size > 1)
+    throw new Error(`the apps are built with different tile servers: ${[...tiles]}`);
+  return [...tiles][0]!;
+}
+
 export async function buildApps(
   log: (line: string) => void = console.log,
 ): Promise<Map<AppName, number>> {
@@ -119,6 +131,7 @@ export async function buildApps(
     sizes.set(app, bytes);
     log(`  ${app.padEnd(11)} ${(bytes / 1000).toFixed(1).padStart(6)} kB initial JS (gzip)`);
   }
+  writeFileSync(path.join(root, "dist/apps/_headers"), headersFile(pageHeaders(tileUrl())));
   return sizes;
 }
 

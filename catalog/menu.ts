@@ -1,4 +1,4 @@
-import { and, count, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull, ne } from "drizzle-orm";
 import { cellOf, zoneOf } from "../domain/cells.ts";
 import type { Db } from "../runtime/db.ts";
 import { CodedError } from "../runtime/errors.ts";
@@ -108,6 +108,20 @@ export async function updateCategory(
   body: Partial<CategoryBody>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    if (body.name !== undefined) {
+      const [namesake] = await tx
+        .select({ id: menuCategories.id })
+        .from(menuCategories)
+        .where(
+          and(
+            eq(menuCategories.restaurantId, restaurantId),
+            eq(menuCategories.name, body.name),
+            ne(menuCategories.id, categoryId),
+          ),
+        );
+      if (namesake)
+        throw new CodedError("menu.invalid", "this menu already has a category with that name");
+    }
     const updated = await tx
       .update(menuCategories)
       .set(body)

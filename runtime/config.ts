@@ -34,6 +34,12 @@ const EdgeConfigSchema = z.object({
     .int()
     .min(0, "LOYALTY_POINTS_PER_DOLLAR must be >= 0")
     .max(100, "LOYALTY_POINTS_PER_DOLLAR must be <= 100"),
+  REQUESTS_PER_PRINCIPAL_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1, "REQUESTS_PER_PRINCIPAL_PER_MINUTE must be >= 1")
+    .max(1_000_000, "REQUESTS_PER_PRINCIPAL_PER_MINUTE must be <= 1000000")
+    .default(300),
 });
 
 export type EdgeConfig = {
@@ -48,6 +54,8 @@ export type EdgeConfig = {
   restaurantMissedTicketsMax: number;
   /** How an order's money is split and rewarded (ledger/order-money.ts). */
   money: { commissionBps: number; pointsPerDollar: number };
+  /** Each signed-in customer's or courier's steady rate after a burst (workers/rate-limit.ts). */
+  requestsPerPrincipalPerMinute: number;
 };
 
 const cache = new WeakMap<object, EdgeConfig>();
@@ -76,6 +84,7 @@ export function readConfig(env: Env): EdgeConfig {
       commissionBps: c.PLATFORM_COMMISSION_BPS,
       pointsPerDollar: c.LOYALTY_POINTS_PER_DOLLAR,
     },
+    requestsPerPrincipalPerMinute: c.REQUESTS_PER_PRINCIPAL_PER_MINUTE,
   };
   cache.set(env, config);
   return config;

@@ -3,6 +3,7 @@ import { Role, User } from "./auth.ts";
 import { LatLng, Position } from "./geo.ts";
 import { DriverStage, OrderRestaurant, type OrderStatus } from "./orders.ts";
 import { KitchenState } from "./sockets.ts";
+import { text } from "./text.ts";
 
 /** Contracts of the admin console: people, places and manual dispatch. */
 
@@ -15,9 +16,9 @@ export type AdminUser = z.infer<typeof AdminUser>;
  * previous page (emails are unique, so the order is total and pages never overlap).
  */
 export const UserListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: text({ max: 100, trim: true }).optional(),
   role: Role.optional(),
-  after: z.string().max(254).optional(),
+  after: text({ max: 254 }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 export type UserListQuery = z.infer<typeof UserListQuery>;
@@ -29,8 +30,8 @@ export const UserParam = z.object({ id: z.uuid() });
 
 /** Restaurants by slug, a page at a time, each with its kitchen as its actor has it now. */
 export const RestaurantAdminQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
-  after: z.string().max(100).optional(),
+  q: text({ max: 100, trim: true }).optional(),
+  after: text({ max: 100 }).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(25),
 });
 export type RestaurantAdminQuery = z.infer<typeof RestaurantAdminQuery>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./text.ts";
 
 export const Role = z.enum(["customer", "restaurant", "driver", "admin"]);
 export type Role = z.infer<typeof Role>;
@@ -12,7 +13,7 @@ export const Principal = z.object({
   role: Role,
   restaurantId: z.uuid().optional(),
   /** For display only (a kitchen ticket shows the customer's name); never for authorization. */
-  name: z.string().max(100).optional(),
+  name: text({ max: 100 }).optional(),
   /**
    * The session (refresh-token family) an access token was issued for: the gateway checks it is
    * still live, so logout, a revoked family or a disabled account end the token within seconds.
@@ -27,12 +28,12 @@ const Email = z
   .transform((email) => email.toLowerCase());
 
 /** NIST 800-63B: length over composition rules; the upper bound keeps PBKDF2 input bounded. */
-const Password = z.string().min(10).max(128);
+const Password = text({ min: 10, max: 128 });
 
 export const SignUpBody = z.strictObject({
   email: Email,
   password: Password,
-  name: z.string().trim().min(1).max(100),
+  name: text({ min: 1, max: 100, trim: true }),
   phone: z
     .string()
     .regex(/^\+?[0-9 ()-]{7,20}$/)
@@ -45,7 +46,7 @@ export type SignUpBody = z.infer<typeof SignUpBody>;
 export const CreateStaffBody = z.strictObject({
   email: Email,
   password: Password,
-  name: z.string().trim().min(1).max(100),
+  name: text({ min: 1, max: 100, trim: true }),
   role: z.enum(["restaurant", "admin"]),
   restaurantId: z.uuid().optional(),
 });
@@ -53,12 +54,12 @@ export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
 
 export const LoginBody = z.strictObject({
   email: Email,
-  password: z.string().min(1).max(128),
+  password: text({ min: 1, max: 128 }),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const RefreshBody = z.strictObject({
-  refreshToken: z.string().min(20).max(200),
+  refreshToken: text({ min: 20, max: 200 }),
 });
 export type RefreshBody = z.infer<typeof RefreshBody>;
 
@@ -89,6 +90,16 @@ export const LiveTarget = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("zone"), id: z.string().regex(/^[0-9a-f]{15}$/) }),
 ]);
 export type LiveTarget = z.infer<typeof LiveTarget>;
+
+/**
+ * An actor named in a path (`/{kind}/{id}`): each part checked on its own, as a path's parameters
+ * are documented; a pair that names nothing (a zone's cell as an order id) is not found.
+ */
+export const ActorPathParams = z.strictObject({
+  kind: z.enum(["order", "restaurant", "driver", "zone"]),
+  id: z.union([z.uuid(), z.string().regex(/^[0-9a-f]{15}$/)]),
+});
+export type ActorPathParams = z.infer<typeof ActorPathParams>;
 
 export const SocketTicketBody = z.strictObject({ target: LiveTarget });
 export const SocketTicket = z.object({

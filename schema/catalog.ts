@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { H3Cell, Latitude, LatLng, Longitude } from "./geo.ts";
+import { H3Cell, Latitude, LatitudeParam, LatLng, Longitude, LongitudeParam } from "./geo.ts";
+import { rule, text } from "./text.ts";
 
 export const DietaryTag = z.enum([
   "vegetarian",
@@ -98,10 +99,10 @@ export const RestaurantWithMenu = RestaurantSummary.extend({
 export type RestaurantWithMenu = z.infer<typeof RestaurantWithMenu>;
 
 export const NearbyQuery = z.strictObject({
-  lat: z.coerce.number().pipe(Latitude),
-  lng: z.coerce.number().pipe(Longitude),
+  lat: LatitudeParam,
+  lng: LongitudeParam,
   radiusM: z.coerce.number().int().min(100).max(20_000).default(5_000),
-  cuisine: z.string().max(40).optional(),
+  cuisine: text({ max: 40 }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type NearbyQuery = z.infer<typeof NearbyQuery>;
@@ -123,17 +124,17 @@ const IanaZone = z
     } catch {
       return false;
     }
-  }, "unknown IANA time zone");
+  }, rule("unknown IANA time zone"));
 
 export const CreateRestaurantBody = z.strictObject({
   slug: Slug,
-  name: z.string().trim().min(1).max(100),
-  description: z.string().max(1000).default(""),
-  cuisine: z.string().trim().min(1).max(40),
+  name: text({ min: 1, max: 100, trim: true }),
+  description: text({ max: 1000 }).default(""),
+  cuisine: text({ min: 1, max: 40, trim: true }),
   priceLevel: z.number().int().min(1).max(4).default(2),
   location: z.strictObject({ lat: Latitude, lng: Longitude }),
-  address: z.string().trim().min(1).max(300),
-  phone: z.string().max(30).optional(),
+  address: text({ min: 1, max: 300, trim: true }),
+  phone: text({ max: 30 }).optional(),
   timezone: IanaZone,
   openingHours: z.array(OpeningWindow).max(50),
   prepMinutes: z.number().int().min(1).max(180),
@@ -144,37 +145,37 @@ export const UpdateRestaurantBody = CreateRestaurantBody.omit({ slug: true }).pa
 export type UpdateRestaurantBody = z.infer<typeof UpdateRestaurantBody>;
 
 export const CategoryBody = z.strictObject({
-  name: z.string().trim().min(1).max(80),
+  name: text({ min: 1, max: 80, trim: true }),
   position: z.number().int().min(0).max(1000).default(0),
 });
 export type CategoryBody = z.infer<typeof CategoryBody>;
 
 const OptionBody = z.strictObject({
-  name: z.string().trim().min(1).max(80),
+  name: text({ min: 1, max: 80, trim: true }),
   priceCents: Money.default(0),
   available: z.boolean().default(true),
 });
 
 const GroupBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(80),
+    name: text({ min: 1, max: 80, trim: true }),
     minChoices: z.number().int().min(0).max(OPTIONS_PER_GROUP_MAX),
     maxChoices: z.number().int().min(1).max(OPTIONS_PER_GROUP_MAX),
     options: z.array(OptionBody).min(1).max(OPTIONS_PER_GROUP_MAX),
   })
-  .refine((group) => group.minChoices <= group.maxChoices, {
-    message: "minChoices must not exceed maxChoices",
-    path: ["minChoices"],
-  })
-  .refine((group) => group.minChoices <= group.options.length, {
-    message: "minChoices must not exceed the number of options",
-    path: ["minChoices"],
-  });
+  .refine(
+    (group) => group.minChoices <= group.maxChoices,
+    rule("minChoices must not exceed maxChoices", ["minChoices"]),
+  )
+  .refine(
+    (group) => group.minChoices <= group.options.length,
+    rule("minChoices must not exceed the number of options", ["minChoices"]),
+  );
 
 export const ItemBody = z.strictObject({
   categoryId: z.uuid(),
-  name: z.string().trim().min(1).max(120),
-  description: z.string().max(500).default(""),
+  name: text({ min: 1, max: 120, trim: true }),
+  description: text({ max: 500 }).default(""),
   priceCents: Money,
   dietaryTags: z.array(DietaryTag).max(8).default([]),
   available: z.boolean().default(true),
@@ -186,8 +187,8 @@ export type ItemBody = z.infer<typeof ItemBody>;
 export const UpdateItemBody = z
   .strictObject({
     categoryId: z.uuid(),
-    name: z.string().trim().min(1).max(120),
-    description: z.string().max(500),
+    name: text({ min: 1, max: 120, trim: true }),
+    description: text({ max: 500 }),
     priceCents: Money,
     dietaryTags: z.array(DietaryTag).max(8),
     available: z.boolean(),

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { Failure } from "./errors.ts";
 import { Latitude, Longitude, Position } from "./geo.ts";
 import { DriverStage, OrderRestaurant, OrderStatus } from "./orders.ts";
+import { text } from "./text.ts";
 
 /** Commands carry an id chosen by the client; the answer quotes it, and a repeat is harmless. */
-const CommandId = z.string().min(1).max(64);
+const CommandId = text({ min: 1, max: 64 });
 
 /**
  * One GPS fix as a driver's phone reports it. `at` is the device's clock (ms since the epoch); the
@@ -78,7 +79,7 @@ export const DriverCommand = z.discriminatedUnion("type", [
     type: z.literal("decline_offer"),
     commandId: CommandId,
     offerId: z.uuid(),
-    reason: z.string().max(200).optional(),
+    reason: text({ max: 200 }).optional(),
   }),
   z.strictObject({
     type: z.literal("arrived_at_restaurant"),

@@ -8,6 +8,7 @@ import { z } from "zod";
 export const errorStatus = {
   "request.malformed_json": 400,
   "request.invalid": 400,
+  "request.unprocessable": 422,
   "request.too_large": 413,
   "request.unsupported_media_type": 415,
   "auth.unauthenticated": 401,
@@ -60,11 +61,13 @@ export const errorStatus = {
   "payment.idempotency_conflict": 409,
   "payment.intent_not_confirmable": 409,
   "payment.card_declined": 402,
-  "payment.signature_invalid": 400,
+  "payment.signature_invalid": 401,
   "payout.exceeds_owed": 409,
   "payout.idempotency_conflict": 409,
-  "search.cursor_invalid": 400,
-  "search.point_required": 400,
+  // Well-formed requests the search cannot answer: 422, so 400 always means "not what the API
+  // document describes".
+  "search.cursor_invalid": 422,
+  "search.point_required": 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

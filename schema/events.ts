@@ -74,7 +74,11 @@ export const OrderEventData = z.discriminatedUnion("type", [
   orderEvent("DriverArrivedAtRestaurant", DriverRef),
   orderEvent("OrderPickedUp", DriverRef),
   orderEvent("DriverArrivedAtDropoff", DriverRef),
-  orderEvent("OrderDelivered", DriverRef),
+  orderEvent("OrderDelivered", {
+    ...DriverRef,
+    /** Set when support confirmed the handover by hand instead of the customer's code. */
+    confirmedBy: z.object({ adminId: z.uuid(), reason: z.string() }).optional(),
+  }),
   orderEvent("OrderCancelled", { reason: CancelReason, note: z.string().optional() }),
   orderEvent("OrderRefunded", {
     refundId: z.uuid(),

@@ -3,6 +3,10 @@ import { z } from "zod";
 export const Latitude = z.number().min(-90).max(90);
 export const Longitude = z.number().min(-180).max(180);
 
+/** The same, in a query string (the bounds on the number itself, so the document shows them). */
+export const LatitudeParam = z.coerce.number().min(-90).max(90);
+export const LongitudeParam = z.coerce.number().min(-180).max(180);
+
 export const LatLng = z.object({ lat: Latitude, lng: Longitude });
 export type LatLng = z.infer<typeof LatLng>;
 

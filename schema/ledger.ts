@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rule } from "./text.ts";
 
 /**
  * The ledger's contracts: currencies, the chart's account codes, why money moves (transfer codes),
@@ -413,8 +414,8 @@ export const SimulatorConfirmBody = z.strictObject({
   /** A test card number: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined. */
   card: z
     .string()
-    .transform((s) => s.replace(/[ -]/g, ""))
-    .pipe(z.string().regex(/^[0-9]{12,19}$/, "a card number is 12 to 19 digits")),
+    .regex(/^[ -]*(?:[0-9][ -]*){12,19}$/, "a card number is 12 to 19 digits")
+    .transform((s) => s.replace(/[ -]/g, "")),
 });
 export type SimulatorConfirmBody = z.infer<typeof SimulatorConfirmBody>;
 
@@ -474,10 +475,11 @@ export const EarningsQuery = z
     after: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(EARNINGS_PAGE_MAX).default(100),
   })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "to must be after from" })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= EARNINGS_PERIOD_MS_MAX, {
-    message: "a report spans at most 366 days",
-  });
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), rule("to must be after from"))
+  .refine(
+    (q) => Date.parse(q.to) - Date.parse(q.from) <= EARNINGS_PERIOD_MS_MAX,
+    rule("a report spans at most 366 days"),
+  );
 export type EarningsQuery = z.infer<typeof EarningsQuery>;
 
 /** A payee's own statement: one period, their figures only. */
@@ -486,10 +488,11 @@ export const OwnEarningsQuery = z
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }),
   })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: "to must be after from" })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= EARNINGS_PERIOD_MS_MAX, {
-    message: "a report spans at most 366 days",
-  });
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), rule("to must be after from"))
+  .refine(
+    (q) => Date.parse(q.to) - Date.parse(q.from) <= EARNINGS_PERIOD_MS_MAX,
+    rule("a report spans at most 366 days"),
+  );
 export type OwnEarningsQuery = z.infer<typeof OwnEarningsQuery>;
 
 export const EarningsLine = z.object({
@@ -553,10 +556,11 @@ export const LedgerFlowsQuery = z
     to: z.iso.date(),
     currency: Currency.optional(),
   })
-  .refine((q) => q.to >= q.from, { message: "to must not be before from" })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) < FLOWS_DAYS_MAX * 86_400_000, {
-    message: `at most ${FLOWS_DAYS_MAX} days`,
-  });
+  .refine((q) => q.to >= q.from, rule("to must not be before from"))
+  .refine(
+    (q) => Date.parse(q.to) - Date.parse(q.from) < FLOWS_DAYS_MAX * 86_400_000,
+    rule(`at most ${FLOWS_DAYS_MAX} days`),
+  );
 export type LedgerFlowsQuery = z.infer<typeof LedgerFlowsQuery>;
 
 export const LedgerFlow = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Role } from "./auth.ts";
 import { Latitude, LatLng, Longitude, Position } from "./geo.ts";
+import { text } from "./text.ts";
 
 /** Bounds on one cart; they keep an order document, its ticket and its pricing bounded. */
 export const ORDER_LINES_MAX = 50;
@@ -63,7 +64,7 @@ export const CartLine = z.strictObject({
   itemId: z.uuid(),
   quantity: z.number().int().min(1).max(LINE_QUANTITY_MAX),
   modifiers: z.array(Modifier).max(10).default([]),
-  notes: z.string().max(200).optional(),
+  notes: text({ max: 200 }).optional(),
   /** A client's idea of the price: accepted, never trusted. The server prices from the catalog. */
   unitPriceCents: z.number().int().optional(),
 });
@@ -72,8 +73,8 @@ export type CartLine = z.infer<typeof CartLine>;
 export const DeliveryAddress = z.strictObject({
   lat: Latitude,
   lng: Longitude,
-  text: z.string().trim().min(3).max(300),
-  notes: z.string().max(300).optional(),
+  text: text({ min: 3, max: 300, trim: true }),
+  notes: text({ max: 300 }).optional(),
 });
 export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
 
@@ -88,7 +89,7 @@ export const PlaceOrderBody = z.strictObject({
    */
   pointsToRedeem: z.number().int().min(0).max(POINTS_REDEEM_MAX).default(0),
   /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
-  idempotencyKey: z.string().min(8).max(100),
+  idempotencyKey: text({ min: 8, max: 100 }),
   /** A hint for the client's own check; ignored for pricing. */
   expectedTotalCents: z.number().int().optional(),
 });
@@ -256,17 +257,28 @@ export const OrderView = Order.extend({
 export type OrderView = z.infer<typeof OrderView>;
 
 /** Commands on an order, each named for what it asks. Validated at every edge that takes them. */
+/** Why support confirmed a delivery by hand: a sentence for the record, not an essay. */
+export const DELIVERY_CONFIRMATION_REASON_MAX = 300;
+
 export const OrderCommand = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("accept"), prepMinutes: z.number().int().min(1).max(180) }),
-  z.strictObject({ type: z.literal("reject"), reason: z.string().trim().min(1).max(200) }),
+  z.strictObject({ type: z.literal("reject"), reason: text({ min: 1, max: 200, trim: true }) }),
   z.strictObject({ type: z.literal("mark_ready") }),
-  z.strictObject({ type: z.literal("cancel"), reason: z.string().trim().max(200).optional() }),
+  z.strictObject({ type: z.literal("cancel"), reason: text({ max: 200, trim: true }).optional() }),
   z.strictObject({ type: z.literal("assign_driver"), driverId: z.uuid() }),
   z.strictObject({ type: z.literal("unassign_driver"), driverId: z.uuid() }),
   z.strictObject({ type: z.literal("driver_arrived_at_restaurant"), driverId: z.uuid() }),
   z.strictObject({ type: z.literal("pick_up"), driverId: z.uuid() }),
   z.strictObject({ type: z.literal("driver_arrived_at_dropoff"), driverId: z.uuid() }),
   z.strictObject({ type: z.literal("deliver"), driverId: z.uuid() }),
+  /**
+   * Support confirms the handover the customer's code could not (locked after wrong tries, a
+   * phone that died): admins only, after pickup, with the reason on the record.
+   */
+  z.strictObject({
+    type: z.literal("confirm_delivery"),
+    reason: text({ min: 1, max: DELIVERY_CONFIRMATION_REASON_MAX, trim: true }),
+  }),
   /** The restaurant did not answer in time; only the platform's own alarm issues it. */
   z.strictObject({ type: z.literal("expire") }),
   /** Dispatch found no driver in time; only the platform issues it. */
@@ -276,29 +288,33 @@ export const OrderCommand = z.discriminatedUnion("type", [
     type: z.literal("refund"),
     refundId: z.uuid(),
     amountCents: z.number().int().min(1).max(10_000_000),
-    reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
+    reason: text({ min: 1, max: REFUND_REASON_MAX, trim: true }),
   }),
   /** The customer's stars after delivery; once per order. */
   z.strictObject({
     type: z.literal("rate"),
     stars: z.number().int().min(1).max(5),
-    comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
+    comment: text({ max: RATING_COMMENT_MAX, trim: true }).optional(),
   }),
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand["type"];
 
 export const AcceptBody = z.strictObject({ prepMinutes: z.number().int().min(1).max(180) });
-export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
-export const CancelBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
+export const ConfirmDeliveryBody = z.strictObject({
+  reason: text({ min: 1, max: DELIVERY_CONFIRMATION_REASON_MAX, trim: true }),
+});
+export type ConfirmDeliveryBody = z.infer<typeof ConfirmDeliveryBody>;
+export const RejectBody = z.strictObject({ reason: text({ min: 1, max: 200, trim: true }) });
+export const CancelBody = z.strictObject({ reason: text({ max: 200, trim: true }).optional() });
 export const RefundBody = z.strictObject({
   amountCents: z.number().int().min(1).max(10_000_000),
-  reason: z.string().trim().min(1).max(REFUND_REASON_MAX),
+  reason: text({ min: 1, max: REFUND_REASON_MAX, trim: true }),
 });
 export type RefundBody = z.infer<typeof RefundBody>;
 export const RatingBody = z.strictObject({
   stars: z.number().int().min(1).max(5),
-  comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
+  comment: text({ max: RATING_COMMENT_MAX, trim: true }).optional(),
 });
 export type RatingBody = z.infer<typeof RatingBody>;
 /** An admin's manual dispatch: this order to that online, idle courier. */

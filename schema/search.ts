@@ -1,22 +1,35 @@
 import { z } from "zod";
 import { DietaryTag } from "./catalog.ts";
-import { H3Cell, Latitude, LatLng, Longitude } from "./geo.ts";
+import { H3Cell, LatitudeParam, LatLng, LongitudeParam } from "./geo.ts";
+import { rule, text } from "./text.ts";
 
 /** A search phrase longer than this is not a search; it also bounds the trigram work per row. */
 export const SEARCH_QUERY_CHARS_MAX = 100;
 /** Results per page; a phone shows a dozen, a page of 50 is plenty for any client. */
 export const SEARCH_LIMIT_MAX = 50;
 
-/** "a,b,c" in a query string, as a list of its non-empty parts. */
-const commaSeparated = z
-  .string()
-  .max(200)
-  .transform((value) =>
-    value
-      .split(",")
-      .map((part) => part.trim())
-      .filter((part) => part.length > 0),
-  );
+/**
+ * "a,b,c" in a query string: the listed values, each once, spaces around them allowed. The
+ * pattern is the whole rule, so the document states exactly what is taken.
+ */
+function listOf<const Values extends readonly string[]>(values: Values) {
+  const one = `(?:${values.join("|")})`;
+  return z
+    .string()
+    .max(200)
+    .regex(
+      new RegExp(`^ *(?:${one} *)?(?:, *(?:${one} *)?)*$`),
+      `a comma list of ${values.join(", ")}`,
+    )
+    .transform((value) => [
+      ...new Set(
+        value
+          .split(",")
+          .map((part) => part.trim())
+          .filter((part): part is Values[number] => part.length > 0),
+      ),
+    ]);
+}
 
 export const SearchSort = z.enum(["relevance", "distance"]);
 export type SearchSort = z.infer<typeof SearchSort>;
@@ -27,15 +40,14 @@ export type SearchSort = z.infer<typeof SearchSort>;
  */
 export const SearchQuery = z
   .strictObject({
-    q: z.string().trim().max(SEARCH_QUERY_CHARS_MAX).optional(),
-    lat: z.coerce.number().pipe(Latitude).optional(),
-    lng: z.coerce.number().pipe(Longitude).optional(),
-    cuisine: z.string().trim().min(1).max(40).optional(),
+    q: text({ max: SEARCH_QUERY_CHARS_MAX, trim: true }).optional(),
+    lat: LatitudeParam.optional(),
+    lng: LongitudeParam.optional(),
+    cuisine: text({ min: 1, max: 40, trim: true }).optional(),
     /** Every tag listed must be served: "vegan,gluten_free". */
-    dietary: commaSeparated.pipe(z.array(DietaryTag).max(8)).optional(),
+    dietary: listOf(DietaryTag.options).optional(),
     /** Any of the levels listed: "1,2". */
-    priceLevel: commaSeparated
-      .pipe(z.array(z.enum(["1", "2", "3", "4"])).max(4))
+    priceLevel: listOf(["1", "2", "3", "4"])
       .transform((levels) => levels.map(Number))
       .optional(),
     openNow: z
@@ -45,12 +57,12 @@ export const SearchQuery = z
     sort: SearchSort.default("relevance"),
     limit: z.coerce.number().int().min(1).max(SEARCH_LIMIT_MAX).default(20),
     /** The `nextCursor` of the previous page, as given. */
-    cursor: z.string().min(1).max(200).optional(),
+    cursor: text({ min: 1, max: 200 }).optional(),
   })
-  .refine((query) => (query.lat === undefined) === (query.lng === undefined), {
-    message: "give lat and lng together",
-    path: ["lng"],
-  });
+  .refine(
+    (query) => (query.lat === undefined) === (query.lng === undefined),
+    rule("give lat and lng together", ["lng"]),
+  );
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
 export const SearchHit = z.object({

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { Failure } from "./errors.ts";
 import { CancelReason, DriverStage, OrderStatus, OrderView, Tracking } from "./orders.ts";
+import { text } from "./text.ts";
 
 /** A socket frame larger than this is refused before parsing. */
 export const SOCKET_FRAME_BYTES_MAX = 16 * 1024;
 
 /** Commands carry an id chosen by the client; the answer quotes it, and a repeat is harmless. */
-const CommandId = z.string().min(1).max(64);
+const CommandId = text({ min: 1, max: 64 });
 
 // ---- OrderActor -------------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ export const RestaurantClientMessage = z.discriminatedUnion("type", [
     type: z.literal("reject"),
     commandId: CommandId,
     orderId: z.uuid(),
-    reason: z.string().trim().min(1).max(200),
+    reason: text({ min: 1, max: 200, trim: true }),
   }),
   z.strictObject({ type: z.literal("mark_ready"), commandId: CommandId, orderId: z.uuid() }),
   z.strictObject({

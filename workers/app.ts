@@ -2,13 +2,15 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import { openAPIRouteHandler } from "hono-openapi";
+import { generateSpecs } from "hono-openapi";
+import { SIGNATURE_HEADER } from "../ledger/card-processor/signature.ts";
 import { readConfig } from "../runtime/config.ts";
 import { type Db, openDb } from "../runtime/db.ts";
 import { CodedError } from "../runtime/errors.ts";
 import { traceparentFrom } from "../runtime/trace.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorBody, onError } from "./errors.ts";
+import { completeDocument } from "./openapi.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -107,23 +109,32 @@ app.use("/api/*", async (c, next) => {
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 app.route("/api", api);
-app.get(
-  "/api/docs",
-  openAPIRouteHandler(app, {
-    documentation: {
-      info: {
-        title: "DizhTime API",
-        version: "1",
-        description:
-          "The edge gateway of DizhTime. Errors are always { error: { code, message, details } }; codes are stable.",
-      },
-      servers: [{ url: "/" }],
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      },
+const DOCUMENTATION = {
+  info: {
+    title: "DizhTime API",
+    version: "1",
+    description:
+      "The edge gateway of DizhTime. Errors are always { error: { code, message, details } }; codes are stable. 400 means a request is not what this document describes; 422 means it is, but breaks a rule stated in words (between fields, or of the object's state). Live feeds are WebSockets at /api/live/{kind}/{id}?ticket=, opened with a ticket from POST /api/live/tickets.",
+  },
+  servers: [{ url: "/" }],
+  components: {
+    securitySchemes: {
+      bearer: { type: "http" as const, scheme: "bearer", bearerFormat: "JWT" },
+      // The payment provider's webhook: an HMAC of the body, "t=<unix s>,v1=<hex>".
+      webhookSignature: { type: "apiKey" as const, in: "header" as const, name: SIGNATURE_HEADER },
     },
-  }),
-);
+  },
+};
+let apiDocument: Promise<unknown> | undefined;
+app.get("/api/docs", async (c) => {
+  apiDocument ??= generateSpecs(app, { documentation: DOCUMENTATION }, c)
+    .then(completeDocument)
+    .catch((error: unknown) => {
+      apiDocument = undefined;
+      throw error;
+    });
+  return c.json(await apiDocument);
+});
 app.notFound((c) => {
   const allowed = methodsFor(c.req.path);
   if (allowed.length > 0) {

@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	PAYMENTS_PROVIDER: string;
 	PLATFORM_COMMISSION_BPS: string;
 	LOYALTY_POINTS_PER_DOLLAR: string;
+	REQUESTS_PER_PRINCIPAL_PER_MINUTE: string;
 	DATABASE_URL: string;
 	JWT_SECRET: string;
 	OUTBOX_SECRET: string;
@@ -30,7 +31,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "DB_WS_PROXY" | "BRIDGE_URL" | "ORDER_ACCEPT_TIMEOUT_MS" | "RESTAURANT_MISSED_TICKETS_MAX" | "PAYMENTS_PROVIDER" | "PLATFORM_COMMISSION_BPS" | "LOYALTY_POINTS_PER_DOLLAR" | "DATABASE_URL" | "JWT_SECRET" | "OUTBOX_SECRET" | "PAYMENTS_WEBHOOK_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "DB_WS_PROXY" | "BRIDGE_URL" | "ORDER_ACCEPT_TIMEOUT_MS" | "RESTAURANT_MISSED_TICKETS_MAX" | "PAYMENTS_PROVIDER" | "PLATFORM_COMMISSION_BPS" | "LOYALTY_POINTS_PER_DOLLAR" | "REQUESTS_PER_PRINCIPAL_PER_MINUTE" | "DATABASE_URL" | "JWT_SECRET" | "OUTBOX_SECRET" | "PAYMENTS_WEBHOOK_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

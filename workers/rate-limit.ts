@@ -19,6 +19,7 @@ export const limits = {
   signUpPerIp: { capacity: 10, refillPerMinute: 2 },
   placeOrderPerCustomer: { capacity: 10, refillPerMinute: 4 },
   // An app polls a few times a second at most; a burst of a hundred covers a page's first load.
+  // (The steady rate is REQUESTS_PER_PRINCIPAL_PER_MINUTE.)
   requestsPerPrincipal: { capacity: 100, refillPerMinute: 300 },
 } satisfies Record<string, BucketPolicy>;
 
@@ -31,8 +32,9 @@ export const limits = {
 const principalBuckets = new Map<string, Bucket>();
 const PRINCIPAL_BUCKETS_MAX = 10_000;
 
-export function limitPrincipal(userId: string, nowMs: number): void {
-  const verdict = take(principalBuckets.get(userId), limits.requestsPerPrincipal, nowMs);
+export function limitPrincipal(userId: string, nowMs: number, perMinute: number): void {
+  const policy = { ...limits.requestsPerPrincipal, refillPerMinute: perMinute };
+  const verdict = take(principalBuckets.get(userId), policy, nowMs);
   if (principalBuckets.size >= PRINCIPAL_BUCKETS_MAX && !principalBuckets.has(userId)) {
     principalBuckets.clear();
   }

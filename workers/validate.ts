@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { ValidationTargets } from "hono";
-import { validator } from "hono-openapi";
+import type { MiddlewareHandler, ValidationTargets } from "hono";
+import { uniqueSymbol, validator } from "hono-openapi";
 import { CodedError } from "../runtime/errors.ts";
 
 /**
@@ -24,18 +24,30 @@ function validated<Target extends keyof ValidationTargets, Schema extends Standa
         );
       }
     } else {
+      const issues = result.error.slice(0, 20).map((issue) => ({
+        path: (issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p)).join("."),
+        message: issue.message,
+      }));
+      // Shape first: only a request the document describes is judged by the rules between its
+      // fields (zod runs an object's refinements once its fields pass).
+      if (result.error.every(isRule)) {
+        throw new CodedError("request.unprocessable", issues[0]?.message ?? "not allowed", {
+          issues,
+        });
+      }
       throw new CodedError(
         "request.invalid",
         `the ${target === "json" ? "body" : target} is not valid`,
-        {
-          issues: result.error.slice(0, 20).map((issue) => ({
-            path: (issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p)).join("."),
-            message: issue.message,
-          })),
-        },
+        { issues },
       );
     }
   });
+}
+
+/** An issue raised by a `rule()` refinement (schema/text.ts): well formed, but not allowed. */
+function isRule(issue: StandardSchemaV1.Issue): boolean {
+  const raw = issue as StandardSchemaV1.Issue & { code?: string; params?: { rule?: boolean } };
+  return raw.code === "custom" && raw.params?.rule === true;
 }
 
 /**
@@ -58,8 +70,27 @@ export function controlCharacterAt(value: unknown, path = ""): string | null {
   return null;
 }
 
-/** A JSON body (the gateway refuses other media types before this runs). */
-export const body = <Schema extends StandardSchemaV1>(schema: Schema) => validated("json", schema);
+/**
+ * A JSON body, required: the document marks every body required, so a request without one is
+ * refused (the gateway refuses other media types before this runs; without this check, a missing
+ * body would be read as {} and pass a schema whose fields are all optional).
+ */
+export function body<Schema extends StandardSchemaV1>(schema: Schema) {
+  const validate = validated("json", schema);
+  const required: MiddlewareHandler = async (c, next) => {
+    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") {
+      throw new CodedError("request.invalid", "this operation takes a JSON body", {
+        issues: [{ path: "", message: "send a body as application/json" }],
+      });
+    }
+    return validate(c, next);
+  };
+  // The OpenAPI document is built from what the validator carries (hono-openapi's symbol).
+  return Object.assign(required, {
+    [uniqueSymbol]: (validate as unknown as Record<symbol, unknown>)[uniqueSymbol],
+  }) as unknown as typeof validate;
+}
 export const query = <Schema extends StandardSchemaV1>(schema: Schema) =>
   validated("query", schema);
 export const params = <Schema extends StandardSchemaV1>(schema: Schema) =>

@@ -4,10 +4,10 @@ import "leaflet/dist/leaflet.css";
 import { useEffect, useId, useRef, useState } from "react";
 import { Badge } from "./controls.tsx";
 import { glide, type Point } from "./motion.ts";
+import { DEFAULT_TILE_URL } from "./tiles.ts";
 
 /** OpenStreetMap's standard tiles unless VITE_TILE_URL names another template at build time. */
-export const TILE_URL: string =
-  import.meta.env.VITE_TILE_URL || "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+export const TILE_URL: string = import.meta.env.VITE_TILE_URL || DEFAULT_TILE_URL;
 const TILE_ATTRIBUTION = "© OpenStreetMap contributors";
 /** A marker glides to its new fix over about the interval between fixes (~1 s). */
 const GLIDE_MS = 1_000;

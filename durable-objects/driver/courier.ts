@@ -327,7 +327,8 @@ function judge(next: Change, fix: GpsFix, policy: CourierPolicy): Decision {
       state: next.state,
       events: next.events,
       effects: next.effects,
-      refusal: { code: "request.invalid", message: verdict.why },
+      // Well formed, but not a fix this courier can take now (stale, from the future, blurred).
+      refusal: { code: "request.unprocessable", message: verdict.why },
     };
   }
   const position: Position = {

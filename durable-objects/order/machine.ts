@@ -106,6 +106,14 @@ export const transitions: Record<OrderCommandType, Rule> = {
     to: "delivered",
     toStage: "done",
   },
+  // Support's handover by hand, when the customer's code cannot be had: the reason is recorded.
+  confirm_delivery: {
+    by: ["admin"],
+    from: ["picked_up"],
+    stages: ["en_route", "at_dropoff"],
+    to: "delivered",
+    toStage: "done",
+  },
   // The one command on a finished order: money back after delivery.
   refund: { by: ["admin"], from: ["delivered"] },
   // The customer's stars, once, after the food has arrived.
@@ -338,6 +346,26 @@ export function decide(order: Order, command: OrderCommand, by: Actor, nowMs: nu
         type: "OrderDelivered",
         data: { order: factsOf(next), driverId: command.driverId },
       });
+    case "confirm_delivery": {
+      // A picked-up order always has its courier, and an admin is always someone.
+      if (order.driverId === null || by.userId === undefined) {
+        return fail("order.illegal_transition", "only a courier's handover can be confirmed");
+      }
+      return decided(
+        next,
+        by,
+        nowMs,
+        {
+          type: "OrderDelivered",
+          data: {
+            order: factsOf(next),
+            driverId: order.driverId,
+            confirmedBy: { adminId: by.userId, reason: command.reason },
+          },
+        },
+        command.reason,
+      );
+    }
     case "refund": {
       const refundable = refundableCents(order);
       if (command.amountCents > refundable) {

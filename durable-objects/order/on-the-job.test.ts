@@ -298,5 +298,45 @@ describe("on the job", () => {
       code,
     });
     expect(!locked.ok && locked.error.code).toBe("order.delivery_code_locked");
+
+    // Support confirms the handover by hand: only an admin, and the reason stays on the record.
+    const byCustomer = await order.command(
+      principals.customer,
+      { type: "confirm_delivery", reason: "customer confirmed by phone" },
+      null,
+      request.traceparent,
+    );
+    expect(!byCustomer.ok && byCustomer.error.code).toBe("auth.forbidden");
+    const confirmed = await order.command(
+      principals.admin,
+      { type: "confirm_delivery", reason: "customer confirmed by phone" },
+      null,
+      request.traceparent,
+    );
+    expect(confirmed.ok && [confirmed.value.status, confirmed.value.driverStage]).toEqual([
+      "delivered",
+      "done",
+    ]);
+    const delivered = (await order.snapshot())?.timeline.at(-1);
+    expect(delivered).toMatchObject({
+      type: "OrderDelivered",
+      note: "customer confirmed by phone",
+    });
+    // The courier's job ends as it would with the code.
+    await eventually(async () => {
+      const jobs = await courier.stub.view(courier.who);
+      return jobs.ok && jobs.value.jobs.length === 0 ? true : null;
+    });
+  });
+
+  it("confirms by hand only an order on its way to the door", async () => {
+    const { stub: order, request } = await assigned();
+    const early = await order.command(
+      principals.admin,
+      { type: "confirm_delivery", reason: "too early" },
+      null,
+      request.traceparent,
+    );
+    expect(!early.ok && early.error.code).toBe("order.illegal_transition");
   });
 });

@@ -8,6 +8,7 @@ import {
 } from "../../infra/demo/city.ts";
 import type { Session, SocketTicket } from "../../schema/auth.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
+import type { Order } from "../../schema/orders.ts";
 import { SocketInbox } from "../socket-inbox.ts";
 
 export { freePort } from "../../infra/local/processes.ts";
@@ -116,6 +117,30 @@ export async function alwaysOpenDish(client: Client) {
     .flatMap((c) => c.items)
     .find((i) => i.available && i.modifierGroups.every((g) => g.minChoices === 0))!;
   return { restaurant, item, nearby: nearby.body.restaurants };
+}
+
+/**
+ * Places one order of the always-open kitchen's dish, delivered half a kilometre away, as the
+ * customer's checkout does; answers the API's reply (201 with the order, or the refusal).
+ */
+export async function placeAlwaysOpenOrder(
+  customer: Client,
+  dish: Awaited<ReturnType<typeof alwaysOpenDish>>,
+  idempotencyKey: string,
+): Promise<Reply<Order>> {
+  const { restaurant, item } = dish;
+  return customer.call<Order>("/api/orders", {
+    body: {
+      restaurantId: restaurant.id,
+      items: [{ itemId: item.id, quantity: 1, modifiers: [] }],
+      deliveryAddress: {
+        lat: restaurant.location.lat + 0.005,
+        lng: restaurant.location.lng,
+        text: "701 Brazos St, Austin, TX",
+      },
+      idempotencyKey,
+    },
+  });
 }
 
 /** Sign-ins to the demo city the tests use: its first customer, the always-open kitchen, the admin. */

@@ -25,6 +25,16 @@ describe("npm start", () => {
     expect(text).toContain(DEMO_PASSWORDS.customer);
   });
 
+  it("serves the apps' pages, deep links included, with their security headers", async () => {
+    for (const page of ["/", "/restaurant/", "/driver/", "/admin/orders", "/orders/anything"]) {
+      const response = await fetch(`${stack.baseUrl}${page}`);
+      expect(response.status, page).toBe(200);
+      expect(response.headers.get("content-security-policy"), page).toContain("script-src 'self'");
+      expect(response.headers.get("x-frame-options"), page).toBe("DENY");
+      expect(response.headers.get("x-content-type-options"), page).toBe("nosniff");
+    }
+  });
+
   it("serves a customer from sign-up to the kitchen's acceptance, live", async () => {
     const customer = new Client(stack.baseUrl);
     const kitchen = new Client(stack.baseUrl);

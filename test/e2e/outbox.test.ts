@@ -2,9 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../runtime/db.ts";
 import { deadLetters, orderHistory } from "../../schema/db/index.ts";
-import type { Order } from "../../schema/orders.ts";
 import { type DemoStack, startDemoStack } from "../demo-stack.ts";
-import { alwaysOpenDish, Client, DEMO_LOGINS, eventually } from "./client.ts";
+import { alwaysOpenDish, Client, DEMO_LOGINS, eventually, placeAlwaysOpenOrder } from "./client.ts";
 
 let stack: DemoStack;
 
@@ -40,22 +39,8 @@ describe("the outbox when the bridge is down", () => {
     await staff.signIn("/api/auth/login", DEMO_LOGINS.kitchen);
     await admin.signIn("/api/auth/login", DEMO_LOGINS.admin);
 
-    const { restaurant, item } = await alwaysOpenDish(customer);
-    const place = async (key: string) =>
-      (
-        await customer.call<Order>("/api/orders", {
-          body: {
-            restaurantId: restaurant.id,
-            items: [{ itemId: item.id, quantity: 1, modifiers: [] }],
-            deliveryAddress: {
-              lat: restaurant.location.lat + 0.005,
-              lng: restaurant.location.lng,
-              text: "701 Brazos St, Austin, TX",
-            },
-            idempotencyKey: key,
-          },
-        })
-      ).body;
+    const dish = await alwaysOpenDish(customer);
+    const place = async (key: string) => (await placeAlwaysOpenOrder(customer, dish, key)).body;
 
     const first = await place(`outbox-a-${Date.now()}`);
     await eventually(

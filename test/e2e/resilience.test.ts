@@ -15,7 +15,7 @@ import type { DriverState } from "../../schema/dispatch.ts";
 import type { Order } from "../../schema/orders.ts";
 import { type DemoStack, startDemoStack } from "../demo-stack.ts";
 import { browserMissing, launchChromium, SCREENSHOTS } from "./browser.ts";
-import { alwaysOpenDish, Client } from "./client.ts";
+import { alwaysOpenDish, Client, placeAlwaysOpenOrder } from "./client.ts";
 
 /**
  * Issue 6's resilience acceptance, in a browser: the local stack restarts in the middle of an
@@ -102,19 +102,8 @@ describe.skipIf(browserMissing)("the apps across a restart of the local stack", 
     const staffLogin = { email: staffAccount.email, password: DEMO_PASSWORDS.restaurant };
     await staff.signIn("/api/auth/login", staffLogin);
 
-    const { restaurant, item } = await alwaysOpenDish(customer);
-    const placed = await customer.call<Order>("/api/orders", {
-      body: {
-        restaurantId: restaurant.id,
-        items: [{ itemId: item.id, quantity: 1, modifiers: [] }],
-        deliveryAddress: {
-          lat: restaurant.location.lat + 0.005,
-          lng: restaurant.location.lng,
-          text: "701 Brazos St, Austin, TX",
-        },
-        idempotencyKey: `resilience-${Date.now()}`,
-      },
-    });
+    const dish = await alwaysOpenDish(customer);
+    const placed = await placeAlwaysOpenOrder(customer, dish, `resilience-${Date.now()}`);
     expect(placed.status).toBe(201);
     const orderId = placed.body.id;
 

@@ -24,7 +24,7 @@ export function requireAuth(...roles: Role[]) {
     // Anyone can sign up as a customer or courier; staff and admins are made by an admin. A
     // flood is refused before it costs the database anything.
     if (principal.role === "customer" || principal.role === "driver") {
-      limitPrincipal(principal.userId, nowMs);
+      limitPrincipal(principal.userId, nowMs, c.var.config.requestsPerPrincipalPerMinute);
     }
     if (!(await sessionIsLive(c.var.db(), principal, nowMs))) {
       throw new CodedError("auth.token_invalid", "this session has ended; sign in again");

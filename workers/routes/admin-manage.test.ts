@@ -120,7 +120,8 @@ describe("users", () => {
       token: admin.accessToken,
       body: {},
     });
-    expect([self.status, self.body.error.code]).toEqual([400, "request.invalid"]);
+    // Well formed, but against a rule: 422.
+    expect([self.status, self.body.error.code]).toEqual([422, "request.unprocessable"]);
     const customer = await signUp();
     const list = await api<ErrorBody>("/api/admin/users", { token: customer.accessToken });
     expect(list.status).toBe(403);

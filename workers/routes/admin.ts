@@ -18,9 +18,9 @@ import {
   UserListQuery,
   UserParam,
 } from "../../schema/admin.ts";
-import { CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
+import { ActorPathParams, CreatedUser, CreateStaffBody, LiveTarget } from "../../schema/auth.ts";
 import { restaurants, users } from "../../schema/db/index.ts";
-import { AssignBody, OrderParam, OrderView } from "../../schema/orders.ts";
+import { AssignBody, ConfirmDeliveryBody, OrderParam, OrderView } from "../../schema/orders.ts";
 import { PendingEvents, ReleasedEvents } from "../../schema/outbox.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
@@ -35,7 +35,7 @@ export const adminRoutes = new Hono<AppEnv>()
       "Create a restaurant staff or admin account",
       "admin",
       { 201: CreatedUser },
-      { errors: [400, 404, 409] },
+      { errors: [400, 404, 409, 422] },
     ),
     body(CreateStaffBody),
     async (c) => c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201),
@@ -57,7 +57,7 @@ export const adminRoutes = new Hono<AppEnv>()
       "Disable an account: its login and refresh are refused, its sessions revoked",
       "admin",
       { 200: AdminUser },
-      { errors: [400, 404] },
+      { errors: [400, 404, 422] },
     ),
     params(UserParam),
     async (c) =>
@@ -204,6 +204,31 @@ export const adminRoutes = new Hono<AppEnv>()
       );
     },
   )
+  .post(
+    "/admin/orders/:id/confirm-delivery",
+    doc(
+      "Confirm a picked-up order delivered by hand, with the reason (when the customer's code is locked after wrong tries, or cannot be had); the money settles as for a delivery by code",
+      "admin",
+      { 200: OrderView },
+      { errors: [400, 404, 409] },
+    ),
+    params(OrderParam),
+    body(ConfirmDeliveryBody),
+    async (c) => {
+      const order = c.env.OrderActor.getByName(c.req.valid("param").id);
+      const { reason } = c.req.valid("json");
+      return c.json(
+        unwrap(
+          await order.command(
+            c.var.principal,
+            { type: "confirm_delivery", reason },
+            null,
+            c.var.traceparent,
+          ),
+        ),
+      );
+    },
+  )
   .get(
     "/admin/outbox/:kind/:id",
     doc(
@@ -212,9 +237,9 @@ export const adminRoutes = new Hono<AppEnv>()
       { 200: PendingEvents },
       { errors: [400, 404] },
     ),
-    params(LiveTarget),
+    params(ActorPathParams),
     async (c) => {
-      const target = c.req.valid("param");
+      const target = actorNamed(c.req.valid("param"));
       await mustExist(c.var.db(), target);
       return c.json(await outboxOf(c.env, target).outboxReport());
     },
@@ -227,13 +252,20 @@ export const adminRoutes = new Hono<AppEnv>()
       { 200: ReleasedEvents },
       { errors: [400, 404] },
     ),
-    params(LiveTarget),
+    params(ActorPathParams),
     async (c) => {
-      const target = c.req.valid("param");
+      const target = actorNamed(c.req.valid("param"));
       await mustExist(c.var.db(), target);
       return c.json({ released: await outboxOf(c.env, target).releaseParked() });
     },
   );
+
+/** The actor a path names, or 404 for a pair that names none (an order by a zone's cell). */
+function actorNamed(params: ActorPathParams): LiveTarget {
+  const target = LiveTarget.safeParse(params);
+  if (!target.success) throw new CodedError("not_found", `no ${params.kind} ${params.id}`);
+  return target.data;
+}
 
 /**
  * Refuses with 404 an outbox whose owner does not exist, asked of the database, so a read never

@@ -104,17 +104,19 @@ describe("analytics for admins", () => {
   });
 
   it.each([
-    ["from after to", "from=2020-03-02T00:00:00Z&to=2020-03-01T00:00:00Z"],
-    ["a window over 31 days", "from=2020-01-01T00:00:00Z&to=2020-03-01T00:00:00Z"],
-    ["a zone that is not an H3 cell", "zone=downtown"],
-    ["a date that is not one", "from=yesterday"],
-  ])("refuses %s with 400", async (_, query) => {
+    ["from after to", "from=2020-03-02T00:00:00Z&to=2020-03-01T00:00:00Z", 422],
+    ["a window over 31 days", "from=2020-01-01T00:00:00Z&to=2020-03-01T00:00:00Z", 422],
+    ["a zone that is not an H3 cell", "zone=downtown", 400],
+    ["a date that is not one", "from=yesterday", 400],
+  ])("refuses %s with %i", async (_, query, status) => {
     const admin = await staffSession("admin");
     const reply = await api<ErrorBody>(`/api/admin/analytics?${query}`, {
       token: admin.accessToken,
     });
-    expect(reply.status).toBe(400);
-    expect(reply.body.error.code).toBe("request.invalid");
+    expect(reply.status).toBe(status);
+    expect(reply.body.error.code).toBe(
+      status === 400 ? "request.invalid" : "request.unprocessable",
+    );
   });
 });
 
@@ -132,15 +134,16 @@ describe("analytics for a restaurant", () => {
     });
   });
 
-  it("answers 404 to other restaurants' staff and to customers, as for no restaurant", async () => {
+  it("answers 404 to other restaurants' staff, as for no restaurant, and 403 to customers", async () => {
+    const theirs = await api<ErrorBody>(`/api/restaurants/${k.restaurantId}/analytics?${window}`, {
+      token: other.staff.accessToken,
+    });
+    expect([theirs.status, theirs.body.error.code]).toEqual([404, "restaurant.not_found"]);
     const customer = await signUp();
-    for (const token of [other.staff.accessToken, customer.accessToken]) {
-      const reply = await api<ErrorBody>(`/api/restaurants/${k.restaurantId}/analytics?${window}`, {
-        token,
-      });
-      expect(reply.status).toBe(404);
-      expect(reply.body.error.code).toBe("restaurant.not_found");
-    }
+    const refused = await api<ErrorBody>(`/api/restaurants/${k.restaurantId}/analytics?${window}`, {
+      token: customer.accessToken,
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([403, "auth.forbidden"]);
     const admin = await staffSession("admin");
     const missing = await api<ErrorBody>(`/api/restaurants/${crypto.randomUUID()}/analytics`, {
       token: admin.accessToken,

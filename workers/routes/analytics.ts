@@ -21,10 +21,10 @@ export function windowOf(range: { from?: string; to?: string }, nowMs: number): 
   const toMs = range.to === undefined ? nowMs : Date.parse(range.to);
   const fromMs =
     range.from === undefined ? toMs - ANALYTICS_DEFAULT_RANGE_MS : Date.parse(range.from);
-  if (fromMs >= toMs) throw new CodedError("request.invalid", "from must be before to");
+  if (fromMs >= toMs) throw new CodedError("request.unprocessable", "from must be before to");
   if (toMs - fromMs > ANALYTICS_RANGE_MS_MAX) {
     throw new CodedError(
-      "request.invalid",
+      "request.unprocessable",
       `a report covers at most ${ANALYTICS_RANGE_MS_MAX / 86_400_000} days`,
     );
   }
@@ -50,7 +50,7 @@ export const analyticsRoutes = new Hono<AppEnv>()
       "Platform figures: orders per hour per zone and restaurant, click-to-door, acceptance, drivers, revenue",
       "analytics",
       { 200: AdminAnalytics },
-      { errors: [400] },
+      { errors: [400, 422] },
     ),
     requireAuth("admin"),
     query(AdminAnalyticsQuery),
@@ -66,9 +66,9 @@ export const analyticsRoutes = new Hono<AppEnv>()
       "A restaurant's own figures: orders per hour, click-to-door, acceptance, revenue",
       "analytics",
       { 200: RestaurantAnalytics },
-      { errors: [400, 404] },
+      { errors: [400, 404, 422] },
     ),
-    requireAuth(),
+    requireAuth("restaurant", "admin"),
     params(RestaurantParam),
     query(RestaurantAnalyticsQuery),
     async (c) => {

@@ -35,7 +35,7 @@ export const authRoutes = new Hono<AppEnv>()
       "Sign in with email and password",
       "auth",
       { 200: Session },
-      { auth: false, errors: [400, 429] },
+      { auth: false, errors: [400, 401, 429] },
     ),
     body(LoginBody),
     async (c) => {
@@ -60,7 +60,7 @@ export const authRoutes = new Hono<AppEnv>()
       "Trade a refresh token for a new session (tokens rotate)",
       "auth",
       { 200: Session },
-      { auth: false, errors: [400] },
+      { auth: false, errors: [400, 401] },
     ),
     body(RefreshBody),
     async (c) => {

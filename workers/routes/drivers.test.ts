@@ -37,7 +37,7 @@ describe("a courier over HTTP", () => {
       token: driver.accessToken,
       body: { fix: { lat: HERE.lat + 0.5, lng: HERE.lng, accuracyM: 8, at: now } },
     });
-    expect(jump.status).toBe(400);
+    expect(jump.status).toBe(422);
     expect(jump.body.error.message).toMatch(/implied speed/);
     const state = await api<DriverState>("/api/drivers/me", { token: driver.accessToken });
     expect([state.body.position?.lat, state.body.flaggedFixes]).toEqual([HERE.lat, 1]);

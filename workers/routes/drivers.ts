@@ -23,7 +23,7 @@ export const driverRoutes = new Hono<AppEnv>()
       "Report a GPS fix (the socket is the usual way)",
       "drivers",
       { 204: null },
-      { errors: [400] },
+      { errors: [400, 422] },
     ),
     body(FixBody),
     async (c) => {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
 import { issueTicket, verifyTicket } from "../../accounts/tokens.ts";
 import { PRINCIPAL_HEADER } from "../../durable-objects/sockets.ts";
 import { CodedError, unwrap } from "../../runtime/errors.ts";
@@ -71,7 +72,8 @@ export const liveRoutes = new Hono<AppEnv>()
       });
     },
   )
-  .get("/live/:kind/:id", params(LiveTarget), async (c) => {
+  // A WebSocket upgrade, which OpenAPI cannot describe: the document tells of it in words.
+  .get("/live/:kind/:id", describeRoute({ hide: true }), params(LiveTarget), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.json(
         { error: { code: "request.invalid", message: "this endpoint takes a WebSocket upgrade" } },

@@ -145,7 +145,8 @@ export const orderRoutes = new Hono<AppEnv>()
     },
   )
   .get(
-    "/orders/:id",
+    // Only an id's shape, so GET /orders/quote (a POST route) answers 405, not "bad id".
+    "/orders/:id{[0-9a-fA-F-]{36}}",
     doc("One order with its timeline", "orders", { 200: Order }, { errors: [400, 404] }),
     requireAuth(),
     params(OrderParam),

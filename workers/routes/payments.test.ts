@@ -82,7 +82,8 @@ describe("the payment webhook", () => {
     const { customer, intent } = await startedTopUp(1_200);
     const body = JSON.stringify(succeeded(intent));
     const reply = await deliver(body, await sign(body));
-    expect(reply.status).toBe(400);
+    // The signature is the webhook's credential: a wrong one is an authentication failure.
+    expect(reply.status).toBe(401);
     expect((reply.body as ErrorBody).error).toMatchObject({
       code: "payment.signature_invalid",
       details: { reason },

@@ -26,7 +26,7 @@ export const paymentRoutes = new Hono<AppEnv>()
       "The payment provider's signed events (payment succeeded / failed)",
       "payments",
       { 200: WebhookReceipt },
-      { auth: false, errors: [400] },
+      { auth: false, security: "webhookSignature", errors: [400, 401] },
     ),
     async (c) => {
       // The signature covers the raw bytes, so the body is read as text, never re-serialized.

@@ -129,7 +129,8 @@ describe("staff manage their own menu", () => {
         modifierGroups: [{ name: "G", minChoices: 3, maxChoices: 1, options: [{ name: "a" }] }],
       },
     });
-    expect(reply.status).toBe(400);
+    // Well formed, as the document describes a group, but against its rule: 422.
+    expect([reply.status, reply.body.error.code]).toEqual([422, "request.unprocessable"]);
   });
 
   it("archives an item: it leaves the menu", async () => {
@@ -193,6 +194,29 @@ describe("staff manage their own menu", () => {
     );
     expect(reply.status).toBe(404);
     expect(reply.body.error.code).toBe("menu.not_found");
+  });
+
+  it("refuses renaming a category to the name of another on the same menu (was a 500)", async () => {
+    const created = await api<{ id: string }>(
+      `/api/restaurants/${k.restaurantId}/menu/categories`,
+      { token: k.staff.accessToken, body: { name: `Sides ${crypto.randomUUID().slice(0, 6)}` } },
+    );
+    expect(created.status).toBe(201);
+    const menu = await api<RestaurantWithMenu>(`/api/restaurants/${k.restaurantId}`);
+    const taken = menu.body.menu.find((category) => category.id !== created.body.id)!.name;
+    const reply = await api<ErrorBody>(
+      `/api/restaurants/${k.restaurantId}/menu/categories/${created.body.id}`,
+      { method: "PATCH", token: k.staff.accessToken, body: { name: taken } },
+    );
+    expect([reply.status, reply.body.error.code]).toEqual([422, "menu.invalid"]);
+  });
+
+  it("refuses a change without a body, as the document requires one", async () => {
+    const reply = await api<ErrorBody>(`/api/restaurants/${k.restaurantId}/kitchen`, {
+      method: "POST",
+      token: k.staff.accessToken,
+    });
+    expect([reply.status, reply.body.error.code]).toEqual([400, "request.invalid"]);
   });
 
   it("switches busy mode and pause on the kitchen", async () => {

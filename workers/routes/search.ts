@@ -13,7 +13,7 @@ export const searchRoutes = new Hono<AppEnv>().get(
     "Search restaurants and dishes: typo tolerant, filtered, by relevance or distance",
     "catalog",
     { 200: SearchResults },
-    { auth: false, errors: [400] },
+    { auth: false, errors: [400, 422] },
   ),
   query(SearchQuery),
   async (c) => {
