@@ -7,6 +7,7 @@ import { accountId, platform } from "./chart.ts";
 import {
   holdStep,
   type MoneyPolicy,
+  pointsReversalStep,
   refundStep,
   releaseStep,
   settleStep,
@@ -126,6 +127,55 @@ describe("an order's money", () => {
     expect(amounts(refundStep(refunded, first.id, policy))).toEqual([1_000]);
     expect(amounts(refundStep(refunded, second.id, policy))).toEqual([105, 495]);
     expect(refundStep(refunded, second.id, policy).fallback?.transfers).toHaveLength(1);
+  });
+
+  it("takes back the points earned in proportion to refunds, in all never more than earned", () => {
+    fc.assert(
+      fc.property(
+        pricingArb,
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 6 }),
+        (pricing, shares) => {
+          const order = orderWith(pricing);
+          const earned = splitOf(pricing, policy).pointsEarned;
+          // Refunds of random shares of the total, never more than was paid.
+          let left = pricing.totalCents;
+          const refunds = shares
+            .map((share) => {
+              const amountCents = Math.min(left, Math.ceil((pricing.totalCents * share) / 100));
+              left -= amountCents;
+              return { id: crypto.randomUUID(), amountCents, reason: "r", at: "", by: "a" };
+            })
+            .filter((r) => r.amountCents > 0);
+          const refunded = { ...order, refunds };
+          const taken = refunds.map((r) => {
+            const step = pointsReversalStep(refunded, r.id, policy, Number.MAX_SAFE_INTEGER);
+            const transfer = step?.transfers[0];
+            return transfer?.kind === "posted" ? transfer.amount : 0;
+          });
+          const total = taken.reduce((a, b) => a + b, 0);
+          const paidBack = refunds.reduce((sum, r) => sum + r.amountCents, 0);
+          expect(total).toBe(Math.floor((earned * paidBack) / Math.max(1, pricing.totalCents)));
+          expect(total).toBeLessThanOrEqual(earned);
+        },
+      ),
+    );
+  });
+
+  it("takes back no more points than the account holds, and none it never earned", () => {
+    const order = orderWith(placeInput().pricing); // 1929 paid: 96 points earned
+    const all = { id: crypto.randomUUID(), amountCents: 1_929, reason: "r", at: "", by: "a" };
+    const refunded = { ...order, refunds: [all] };
+    expect(pointsReversalStep(refunded, all.id, policy, 1_000)?.transfers[0]).toMatchObject({
+      code: "points_reverse",
+      amount: 96,
+      currency: "PTS",
+    });
+    expect(pointsReversalStep(refunded, all.id, policy, 6)?.transfers[0]).toMatchObject({
+      amount: 6,
+    });
+    expect(pointsReversalStep(refunded, all.id, policy, 0)).toBeNull();
+    const noPoints = { ...policy, pointsPerDollar: 0 };
+    expect(pointsReversalStep(refunded, all.id, noPoints, 1_000)).toBeNull();
   });
 
   it("reads the ledger's answers: released when never held, fallback when a payee is short", () => {

@@ -326,6 +326,52 @@ export function refundStep(
   };
 }
 
+/**
+ * The points an order earned, taken back in proportion to a refund: after refunds of R of the
+ * order's total T, floor(earned x R / T) in all, each refund taking the difference its amount
+ * makes (so two half refunds take back exactly what one full refund would). Points already spent
+ * cannot be taken back: at most what the customer's points account holds (`pointsAvailable`,
+ * read when the refund is decided) is. Its own step, after the refund's: money back never waits
+ * on points.
+ */
+export function pointsReversalStep(
+  order: OrderMoney & Pick<Order, "refunds">,
+  refundId: string,
+  policy: MoneyPolicy,
+  pointsAvailable: number,
+): Step | null {
+  const index = order.refunds.findIndex((r) => r.id === refundId);
+  if (index < 0) throw new Error(`no refund ${refundId} on the order`);
+  const earned = splitOf(order.pricing, policy).pointsEarned;
+  const total = order.pricing.totalCents;
+  if (earned <= 0 || total <= 0) return null;
+  const refunded = (count: number) =>
+    order.refunds.slice(0, count).reduce((sum, r) => sum + r.amountCents, 0);
+  const due =
+    Math.floor((earned * refunded(index + 1)) / total) -
+    Math.floor((earned * refunded(index)) / total);
+  const amount = Math.min(due, Math.max(0, pointsAvailable));
+  if (amount <= 0) return null;
+  return {
+    name: `refund-points:${refundId}`,
+    kind: "refund",
+    refs: [pointsOf(order.customerId), platform("points_liability")],
+    transfers: [
+      {
+        id: transferIdFor("order", order.id, "refund", refundId, "points"),
+        kind: "posted",
+        code: "points_reverse",
+        debitAccountId: accountId(pointsOf(order.customerId)),
+        creditAccountId: accountId(platform("points_liability")),
+        amount,
+        currency: "PTS",
+        orderId: order.id,
+        metadata: { refundId, pointsDue: due },
+      },
+    ],
+  };
+}
+
 /** Results that leave a release done: voided now or before, expired, or never held at all. */
 const RELEASED: ReadonlySet<TransferResult> = new Set([
   "ok",

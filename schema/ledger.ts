@@ -54,6 +54,8 @@ export const TransferCode = z.enum([
   "points_earn",
   "points_redeem",
   "points_release",
+  /** Points earned by an order, taken back in proportion to a refund of it. */
+  "points_reverse",
   "payout",
   "adjustment",
 ]);

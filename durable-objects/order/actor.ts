@@ -1,5 +1,5 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
-import { holdStep, moneyStepFor } from "../../ledger/order-money.ts";
+import { holdStep, moneyStepFor, pointsReversalStep } from "../../ledger/order-money.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { openDb } from "../../runtime/db.ts";
 import { describeError } from "../../runtime/redact.ts";
@@ -273,7 +273,15 @@ export class OrderActor extends Server<Env> {
     const seen = key ? this.answers.recall(key) : null;
     if (seen) return seen.ok ? ok(await this.viewFor(seen.value, who)) : seen;
     if (!this.order || !canView(this.order, who)) return notFound();
-    const result = this.apply(command, actorOf(who), traceparent, key);
+    // A refund takes back the points its order earned, as far as the account still holds them:
+    // read before the decision, which cannot wait on the ledger.
+    let pointsAvailable = 0;
+    if (command.type === "refund") {
+      const points = await this.saga.pointsAvailable(this.order.customerId);
+      if (!points.ok) return points;
+      pointsAvailable = points.value;
+    }
+    const result = this.apply(command, actorOf(who), traceparent, key, undefined, pointsAvailable);
     if (!result.ok) return result;
     await this.afterChange(result.value);
     return ok(await this.viewFor(result.value, who));
@@ -481,6 +489,7 @@ export class OrderActor extends Server<Env> {
     traceparent: string,
     commandKey: string | null,
     answeredPeer?: string,
+    pointsAvailable = 0,
   ): Result<Order> {
     const current = this.order;
     if (!current) return notFound();
@@ -498,6 +507,10 @@ export class OrderActor extends Server<Env> {
         const policy = readConfig(this.env).money;
         const step = moneyStepFor(current, next, command, this.saga.adoptedAttempt(), policy);
         if (step) this.saga.enqueue(step, next, nowMs);
+        if (step && command.type === "refund") {
+          const points = pointsReversalStep(next, command.refundId, policy, pointsAvailable);
+          if (points) this.saga.enqueue(points, next, nowMs);
+        }
         if (next.status !== "placed") this.timers.clear(ACCEPT_TIMER);
         if (answeredPeer) this.peers.markSynced(answeredPeer, next.version);
         // The peers hear of it right after the answer; this timer is the retry if they do not.

@@ -286,7 +286,8 @@ describe("the order's money", () => {
     await ok(refund(stub, 500, "first"));
     const partly = {
       wallet: { posted: FUNDS - TOTAL + 500, held: 0 },
-      points: { posted: 96, held: 0 },
+      // The points the order earned, taken back in proportion: floor(96 x 500 / 1929) = 24.
+      points: { posted: 96 - 24, held: 0 },
       restaurant: { posted: 1105 - 500, held: 0 },
       driver: { posted: 499, held: 0 },
     };
@@ -302,7 +303,8 @@ describe("the order's money", () => {
     await ok(refund(stub, TOTAL - 500, "second"));
     expect(await balances(partyAccounts(p))).toEqual({
       wallet: { posted: FUNDS, held: 0 },
-      points: { posted: 96, held: 0 },
+      // Refunded in full, the order keeps none of the points it earned.
+      points: { posted: 0, held: 0 },
       restaurant: { posted: 0, held: 0 },
       driver: { posted: 499, held: 0 },
     });
@@ -345,13 +347,45 @@ describe("the order's money", () => {
     await ok(refund(stub, 300, "late"));
     expect(await balances(partyAccounts(p))).toEqual({
       wallet: { posted: FUNDS - TOTAL + 300, held: 0 },
-      points: { posted: 96, held: 0 },
+      points: { posted: 96 - 14, held: 0 },
       restaurant: { posted: 0, held: 0 },
       driver: { posted: 499, held: 0 },
     });
     const after = await balances({ platform: platform("platform_revenue") });
     expect(before.platform!.posted - after.platform!.posted).toBe(300);
     expect(await paymentOf(stub, principals.admin)).toMatchObject({ refundedCents: 300 });
+  });
+
+  it("takes back only the points still there when some were spent, and refunds the money in full", async () => {
+    const p = party();
+    await fund(p.customer, FUNDS);
+    const { stub, request } = await placed(p);
+    await deliver(stub, p, request.orderId);
+    const { db, close } = database();
+    // 90 of the 96 points earned are spent elsewhere before the refund.
+    await createTransfers(
+      db,
+      [
+        {
+          id: crypto.randomUUID(),
+          kind: "posted",
+          code: "points_redeem",
+          debitAccountId: accountId(pointsOf(p.customer)),
+          creditAccountId: accountId(platform("points_liability")),
+          amount: 90,
+          currency: "PTS",
+        },
+      ],
+      Date.now(),
+    );
+    await close();
+
+    await ok(refund(stub, TOTAL, "all"));
+    expect(await balances(partyAccounts(p))).toMatchObject({
+      wallet: { posted: FUNDS, held: 0 },
+      points: { posted: 0, held: 0 },
+    });
+    expect(await clearingOf(request.orderId)).toEqual({ posted: 0, pending: 0 });
   });
 
   it("redeems points as a discount the platform pays, and refuses more points than the wallet holds", async () => {

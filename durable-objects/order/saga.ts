@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { createTransfers, type Executor, ensureAccounts } from "../../ledger/engine.ts";
+import { accountId, pointsOf } from "../../ledger/chart.ts";
+import {
+  balanceOf,
+  createTransfers,
+  type Executor,
+  ensureAccounts,
+  lookupAccounts,
+} from "../../ledger/engine.ts";
 import {
   holdRefusalOf,
   type MoneyPolicy,
@@ -162,6 +169,25 @@ export class OrderSaga {
       .exec<{ name: string }>("select name from saga where kind = 'hold' and state = 'adopted'")
       .toArray()[0];
     return row ? Number(row.name.slice("hold:".length)) : null;
+  }
+
+  /**
+   * The points a customer can give back now (a refund takes back what its order earned, but never
+   * more than the account holds). A database that cannot answer is an answer too: unavailable.
+   */
+  async pointsAvailable(customerId: string): Promise<Result<number>> {
+    let connection: ReturnType<Ledger> | null = null;
+    try {
+      connection = this.ledger();
+      const id = accountId(pointsOf(customerId));
+      const [account] = await lookupAccounts(connection.db, [id]);
+      return ok(account ? balanceOf(account).available : 0);
+    } catch (error) {
+      log("points lookup failed", "refund", { error: describeError(error) });
+      return fail("unavailable", "the ledger is unavailable right now; try the refund again");
+    } finally {
+      if (connection) await connection.close();
+    }
   }
 
   /** Submits one batch to the ledger. A database error is an answer too: retry later. */
