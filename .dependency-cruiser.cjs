@@ -127,7 +127,9 @@ module.exports = {
   options: {
     doNotFollow: { path: "node_modules" },
     // Vite writes a bundled copy of its config beside it while it builds (`*.timestamp-*.mjs`).
-    exclude: { path: "^(node_modules|dist|\\.cache|\\.dizhtime|schema/migrations)|\\.timestamp-" },
+    exclude: {
+      path: "^(node_modules|dist|\\.cache|\\.dizhtime|\\.wrangler|schema/migrations)|\\.timestamp-",
+    },
     // The project's TypeScript is the native 7.0 compiler, whose API dependency-cruiser cannot use;
     // swc parses the same sources.
     parser: "swc",

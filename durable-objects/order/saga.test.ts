@@ -17,6 +17,7 @@ import {
   transfersOfOrder,
 } from "../../ledger/engine.ts";
 import type { Principal } from "../../schema/auth.ts";
+import type { TransferCode } from "../../schema/ledger.ts";
 import type { OrderView, Pricing } from "../../schema/orders.ts";
 import { placement, principals } from "../../test/builders.ts";
 import { database, fund, pinClock } from "../../test/edge-fixtures.ts";
@@ -40,6 +41,38 @@ const TOTAL = 1929;
 const FUNDS = 5_000;
 
 type Party = { customer: string; restaurant: string; driver: string };
+
+/** One posted transfer straight in the ledger, as another part of the platform would make it. */
+async function moveDirectly(
+  code: TransferCode,
+  debit: AccountRef,
+  credit: AccountRef,
+  amount: number,
+  currency: "USD" | "PTS",
+): Promise<void> {
+  const { db, close } = database();
+  try {
+    await ensureAccounts(db, [debit, credit]);
+    const [outcome] = await createTransfers(
+      db,
+      [
+        {
+          id: crypto.randomUUID(),
+          kind: "posted",
+          code,
+          debitAccountId: accountId(debit),
+          creditAccountId: accountId(credit),
+          amount,
+          currency,
+        },
+      ],
+      Date.now(),
+    );
+    expect(outcome?.result).toBe("ok");
+  } finally {
+    await close();
+  }
+}
 
 function party(): Party {
   return {
@@ -324,24 +357,7 @@ describe("the order's money", () => {
     await fund(p.customer, FUNDS);
     const { stub, request } = await placed(p);
     await deliver(stub, p, request.orderId);
-    const { db, close } = database();
-    await ensureAccounts(db, [payableOf(p.restaurant), platform("payouts")]);
-    await createTransfers(
-      db,
-      [
-        {
-          id: crypto.randomUUID(),
-          kind: "posted",
-          code: "payout",
-          debitAccountId: accountId(payableOf(p.restaurant)),
-          creditAccountId: accountId(platform("payouts")),
-          amount: 1105,
-          currency: "USD",
-        },
-      ],
-      Date.now(),
-    );
-    await close();
+    await moveDirectly("payout", payableOf(p.restaurant), platform("payouts"), 1105, "USD");
 
     const before = await balances({ platform: platform("platform_revenue") });
     await ok(refund(stub, 300, "late"));
@@ -361,24 +377,14 @@ describe("the order's money", () => {
     await fund(p.customer, FUNDS);
     const { stub, request } = await placed(p);
     await deliver(stub, p, request.orderId);
-    const { db, close } = database();
     // 90 of the 96 points earned are spent elsewhere before the refund.
-    await createTransfers(
-      db,
-      [
-        {
-          id: crypto.randomUUID(),
-          kind: "posted",
-          code: "points_redeem",
-          debitAccountId: accountId(pointsOf(p.customer)),
-          creditAccountId: accountId(platform("points_liability")),
-          amount: 90,
-          currency: "PTS",
-        },
-      ],
-      Date.now(),
+    await moveDirectly(
+      "points_redeem",
+      pointsOf(p.customer),
+      platform("points_liability"),
+      90,
+      "PTS",
     );
-    await close();
 
     await ok(refund(stub, TOTAL, "all"));
     expect(await balances(partyAccounts(p))).toMatchObject({
