@@ -21,6 +21,8 @@ export function doc(
     /** The security scheme of a route with `auth: false` that still needs a credential. */
     security?: string;
     errors?: number[];
+    /** A 201 names the new object's path in Location. */
+    location?: boolean;
   } = {},
 ) {
   const responses: NonNullable<DescribeRouteOptions["responses"]> = {};
@@ -28,6 +30,11 @@ export function doc(
     responses[status] = schema
       ? { description: "OK", content: { "application/json": { schema: resolver(schema) } } }
       : { description: "OK, no body" };
+    if (status === "201" && options.location) {
+      responses[status].headers = {
+        location: { description: "The new object's path", schema: { type: "string" } },
+      };
+    }
   }
   const errors = [...(options.auth === false ? [] : [401, 403]), ...(options.errors ?? [])];
   for (const status of errors) responses[String(status)] = errorResponse(status);

@@ -33,6 +33,7 @@ describe("placing an order", () => {
     const reply = await api<Order>("/api/orders", { token: customer.accessToken, body: cart(k) });
     expect(reply.status).toBe(201);
     const order = reply.body;
+    expect(reply.headers.get("location")).toBe(`/api/orders/${order.id}`);
     expect(order.status).toBe("placed");
     // The kitchen's ticket and the courier's drop-off name the customer.
     expect(order.customerName).toBe("Test customer");

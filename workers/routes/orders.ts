@@ -69,7 +69,7 @@ export const orderRoutes = new Hono<AppEnv>()
       "Place an order (idempotent by idempotencyKey)",
       "orders",
       { 201: Order, 200: Order },
-      { errors: [400, 404, 409, 422, 429] },
+      { errors: [400, 404, 409, 422, 429], location: true },
     ),
     requireAuth("customer"),
     body(PlaceOrderBody),
@@ -89,6 +89,7 @@ export const orderRoutes = new Hono<AppEnv>()
         },
         c.req.valid("json"),
       );
+      c.header("location", `/api/orders/${order.id}`);
       return c.json(order, created ? 201 : 200);
     },
   )

@@ -90,11 +90,15 @@ export const restaurantRoutes = new Hono<AppEnv>()
       "Open a new restaurant on the platform",
       "catalog",
       { 201: Created },
-      { errors: [400, 409, 422] },
+      { errors: [400, 409, 422], location: true },
     ),
     requireAuth("admin"),
     body(CreateRestaurantBody),
-    async (c) => c.json({ id: await createRestaurant(c.var.db(), c.req.valid("json")) }, 201),
+    async (c) => {
+      const id = await createRestaurant(c.var.db(), c.req.valid("json"));
+      c.header("location", `/api/restaurants/${id}`);
+      return c.json({ id }, 201);
+    },
   )
   .patch(
     "/restaurants/:id",
@@ -116,14 +120,21 @@ export const restaurantRoutes = new Hono<AppEnv>()
   )
   .post(
     "/restaurants/:id/menu/categories",
-    doc("Add a menu category", "menu", { 201: Created }, { errors: [400, 404, 422] }),
+    doc(
+      "Add a menu category",
+      "menu",
+      { 201: Created },
+      { errors: [400, 404, 422], location: true },
+    ),
     staff,
     params(RestaurantParam),
     body(CategoryBody),
     async (c) => {
       const { id } = c.req.valid("param");
       await ownRestaurant(c, id);
-      return c.json({ id: await createCategory(c.var.db(), id, c.req.valid("json")) }, 201);
+      const categoryId = await createCategory(c.var.db(), id, c.req.valid("json"));
+      c.header("location", `/api/restaurants/${id}/menu/categories/${categoryId}`);
+      return c.json({ id: categoryId }, 201);
     },
   )
   .patch(
@@ -157,7 +168,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
       "Add a menu item with its modifier groups",
       "menu",
       { 201: Created },
-      { errors: [400, 404, 422] },
+      { errors: [400, 404, 422], location: true },
     ),
     staff,
     params(RestaurantParam),
@@ -165,7 +176,9 @@ export const restaurantRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid("param");
       await ownRestaurant(c, id);
-      return c.json({ id: await createItem(c.var.db(), id, c.req.valid("json")) }, 201);
+      const itemId = await createItem(c.var.db(), id, c.req.valid("json"));
+      c.header("location", `/api/restaurants/${id}/menu/items/${itemId}`);
+      return c.json({ id: itemId }, 201);
     },
   )
   .patch(

@@ -77,7 +77,7 @@ export const walletRoutes = new Hono<AppEnv>()
       "Top up my wallet by card (idempotent by idempotencyKey); confirm it with the provider",
       "wallet",
       { 201: TopUp, 200: TopUp },
-      { errors: [400, 409] },
+      { errors: [400, 409], location: true },
     ),
     body(TopUpBody),
     async (c) => {
@@ -87,6 +87,7 @@ export const walletRoutes = new Hono<AppEnv>()
         c.var.principal.userId,
         c.req.valid("json"),
       );
+      c.header("location", `/api/wallet/top-ups/${topUp.id}`);
       return c.json(topUp, created ? 201 : 200);
     },
   )
