@@ -111,6 +111,11 @@ type Row = Pick<
 };
 
 /** One page of search results at `nowMs`. */
+/** A coordinate to 1e-9 of a degree, as the distance's SQL reads stored ones. */
+function roundTo9(degrees: number): number {
+  return Math.round(degrees * 1e9) / 1e9;
+}
+
 export async function searchRestaurants(
   db: Db,
   query: SearchQuery,
@@ -118,7 +123,10 @@ export async function searchRestaurants(
   nowMs: number,
 ): Promise<SearchResults> {
   const words = wordsOf(query.q);
-  const point = query.lat !== undefined && query.lng !== undefined ? query : null;
+  const point =
+    query.lat !== undefined && query.lng !== undefined
+      ? { lat: roundTo9(query.lat), lng: roundTo9(query.lng) }
+      : null;
   // The route refuses sort=distance without a point before asking.
   if (query.sort === "distance" && !point) throw new Error("sort=distance needs lat and lng");
 
@@ -145,12 +153,16 @@ export async function searchRestaurants(
           + 0.2 * ${typo(sql`lower(r.cuisine)`)}
           + 0.2 * ${typo(sql`r.fuzzy_text`)}
           + coalesce(r.rating, 0) / 1000)::float8`;
-  // Haversine in metres, the same formula as domain/geo.ts.
+  // Haversine in metres, the same formula as domain/geo.ts, on positions to 1e-9 of a degree
+  // (0.1 mm): PostgreSQL refuses a float8 result that underflows, which the square of a
+  // difference like 1e-274 degrees would (a 500 for a query at a pole next to such a position).
+  const lat = sql`round(r.lat::numeric, 9)::float8`;
+  const lng = sql`round(r.lng::numeric, 9)::float8`;
   const distance: SQL = point
     ? sql`(2 * 6371008.8 * asin(least(1, sqrt(
-          power(sin(radians(r.lat - ${point.lat}::float8) / 2), 2)
-          + cos(radians(${point.lat}::float8)) * cos(radians(r.lat))
-            * power(sin(radians(r.lng - ${point.lng}::float8) / 2), 2)))))::float8`
+          power(sin(radians(${lat} - ${point.lat}::float8) / 2), 2)
+          + cos(radians(${point.lat}::float8)) * cos(radians(${lat}))
+            * power(sin(radians(${lng} - ${point.lng}::float8) / 2), 2)))))::float8`
     : sql`null::float8`;
   // The restaurant's wall clock now; a window closing at or before it opens runs past midnight,
   // exactly as domain/hours.ts reads hours.

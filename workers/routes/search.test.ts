@@ -77,6 +77,31 @@ describe("searching restaurants", () => {
     expect(typo.body.results[0]).toMatchObject({ id, openNow: true, distanceM: 0 });
   });
 
+  it("measures distance from a pole to a place a hair off the meridian (PostgreSQL's underflow was a 500)", async () => {
+    const word = `${nonsenseWord()}ola`;
+    const { db, close } = database();
+    // Positions the API takes: any number in range, however small.
+    const id = await createRestaurant(db, {
+      slug: `search-${crypto.randomUUID().slice(0, 8)}`,
+      name: `Hair ${word}`,
+      description: "",
+      cuisine: "Mexican",
+      priceLevel: 1,
+      location: { lat: 2.35e-56, lng: 2.53e-274 },
+      address: "1 Null Island",
+      timezone: "Africa/Abidjan",
+      openingHours: ALWAYS_OPEN,
+      prepMinutes: 10,
+    });
+    await close();
+    await searchUntil(`/api/search?q=${word}`, (body) => body.results.some((h) => h.id === id));
+    const reply = await api<SearchResults>(
+      `/api/search?q=${word}&lat=-90&lng=-1.1237650987179409e-300&limit=47`,
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.results[0]?.distanceM).toBeCloseTo(10_007_557, -3);
+  });
+
   it("orders by distance from a point, nearest first", async () => {
     const reply = await api<SearchResults>(
       `/api/search?sort=distance&lat=${HERE.lat}&lng=${HERE.lng}&limit=20`,
