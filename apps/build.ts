@@ -113,9 +113,8 @@ export async function buildApp(app: AppName, outDir?: string): Promise<number> {
 
 /** The tile template the apps are built with (they share one; the customer app's is read). */
 function tileUrl(): string {
-  const tiles = new Set(
-    APPS.map((app) => buildEnvironment()[app].VITE_TILE_URL || DEFAULT_TILE_URL),
-  );
+  const environment = buildEnvironment();
+  const tiles = new Set(APPS.map((app) => environment[app].VITE_TILE_URL || DEFAULT_TILE_URL));
   if (tiles.size > 1)
     throw new Error(`the apps are built with different tile servers: ${[...tiles]}`);
   return [...tiles][0]!;

@@ -279,7 +279,7 @@ export function refundStep(
   const index = order.refunds.findIndex((r) => r.id === refundId);
   const refund = order.refunds[index];
   if (!refund) throw new Error(`no refund ${refundId} on the order`);
-  const refundedBefore = order.refunds.slice(0, index).reduce((sum, r) => sum + r.amountCents, 0);
+  const refundedBefore = refundedOf(order, index);
   const restaurantShare = splitOf(order.pricing, policy).restaurantCents;
   // Restaurant-first: earlier refunds took from the restaurant's share first too.
   const restaurantLeft = Math.max(0, restaurantShare - refundedBefore);
@@ -345,11 +345,9 @@ export function pointsReversalStep(
   const earned = splitOf(order.pricing, policy).pointsEarned;
   const total = order.pricing.totalCents;
   if (earned <= 0 || total <= 0) return null;
-  const refunded = (count: number) =>
-    order.refunds.slice(0, count).reduce((sum, r) => sum + r.amountCents, 0);
   const due =
-    Math.floor((earned * refunded(index + 1)) / total) -
-    Math.floor((earned * refunded(index)) / total);
+    Math.floor((earned * refundedOf(order, index + 1)) / total) -
+    Math.floor((earned * refundedOf(order, index)) / total);
   const amount = Math.min(due, Math.max(0, pointsAvailable));
   if (amount <= 0) return null;
   return {
@@ -370,6 +368,11 @@ export function pointsReversalStep(
       },
     ],
   };
+}
+
+/** Cents of the order's first `count` refunds. */
+function refundedOf(order: Pick<Order, "refunds">, count: number): number {
+  return order.refunds.slice(0, count).reduce((sum, r) => sum + r.amountCents, 0);
 }
 
 /** Results that leave a release done: voided now or before, expired, or never held at all. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { H3Cell, Latitude, LatitudeParam, LatLng, Longitude, LongitudeParam } from "./geo.ts";
-import { rule, text } from "./text.ts";
+import { rule } from "./rules.ts";
+import { text } from "./text.ts";
 
 export const DietaryTag = z.enum([
   "vegetarian",

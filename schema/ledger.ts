@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rule } from "./text.ts";
+import { rule } from "./rules.ts";
 
 /**
  * The ledger's contracts: currencies, the chart's account codes, why money moves (transfer codes),

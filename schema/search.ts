@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { DietaryTag } from "./catalog.ts";
 import { H3Cell, LatitudeParam, LatLng, LongitudeParam } from "./geo.ts";
-import { rule, text } from "./text.ts";
+import { rule } from "./rules.ts";
+import { text } from "./text.ts";
 
 /** A search phrase longer than this is not a search; it also bounds the trigram work per row. */
 export const SEARCH_QUERY_CHARS_MAX = 100;

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { characters, rule, text, textPattern } from "./text.ts";
+import { rule } from "./rules.ts";
+import { characters, text, textPattern } from "./text.ts";
 
 describe("text", () => {
   it("counts characters, not UTF-16 units, as the API document's lengths do", () => {

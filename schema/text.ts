@@ -44,6 +44,8 @@ export function characters(value: string): number {
 // Written with \uXXXX escapes only, so the same pattern means the same in JavaScript (with the
 // u flag) and in the document's readers (Python's re, for one).
 const CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f";
+/** One control character, as every validator refuses it anywhere in a request. */
+export const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`, "u");
 /** What String.prototype.trim removes: WhiteSpace and LineTerminator of ECMA-262. */
 const SPACE =
   "\\u0009-\\u000d\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
@@ -55,13 +57,4 @@ export function textPattern(min: number): RegExp {
   if (min <= 0) return new RegExp(`^${any}*$`, "u");
   if (min === 1) return new RegExp(`^${any}*${solid}${any}*$`, "u");
   return new RegExp(`^${any}*${solid}${any}{${min - 2},}${solid}${any}*$`, "u");
-}
-
-/**
- * Options for a refinement that relates fields ("to after from", "lat with lng"): a rule the
- * document can state only in words. A request breaking one is well formed, so the validators
- * answer 422 request.unprocessable, not 400 (which means "not what the document describes").
- */
-export function rule(message: string, path?: string[]) {
-  return { message, ...(path ? { path } : {}), params: { rule: true } };
 }

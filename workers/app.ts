@@ -22,6 +22,7 @@ import { paymentRoutes } from "./routes/payments.ts";
 import { restaurantRoutes } from "./routes/restaurants.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { walletRoutes } from "./routes/wallet.ts";
+import { isJson } from "./validate.ts";
 
 /** The largest request body any route takes; the biggest is a full menu item with its groups. */
 export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
@@ -96,8 +97,7 @@ app.use("/api/*", async (c, next) => {
   const hasBody =
     c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0";
   if (hasBody || c.req.header("transfer-encoding")) {
-    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-    if (type !== "application/json") {
+    if (!isJson(c.req.header("content-type"))) {
       throw new CodedError(
         "request.unsupported_media_type",
         "send request bodies as application/json",

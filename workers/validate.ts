@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { uniqueSymbol, validator } from "hono-openapi";
 import { CodedError } from "../runtime/errors.ts";
+import { CONTROL_CHARACTER } from "../schema/text.ts";
 
 /**
  * Validators for each part of a request. They parse with the zod schemas from schema/ (which also
@@ -44,26 +45,22 @@ function validated<Target extends keyof ValidationTargets, Schema extends Standa
   });
 }
 
-/** An issue raised by a `rule()` refinement (schema/text.ts): well formed, but not allowed. */
+/** An issue raised by a `rule()` refinement (schema/rules.ts): well formed, but not allowed. */
 function isRule(issue: StandardSchemaV1.Issue): boolean {
   const raw = issue as StandardSchemaV1.Issue & { code?: string; params?: { rule?: boolean } };
   return raw.code === "custom" && raw.params?.rule === true;
 }
 
 /**
- * C0 controls but tab, line feed and carriage return, and DEL: never part of a name, a note or a
- * search, and NUL is refused by PostgreSQL's text (a 500 if it got that far).
+ * The dotted path of the first string (or key) holding a control character (C0 controls but tab,
+ * line feed and carriage return, and DEL; NUL would be a 500 from PostgreSQL's text), or null.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-/** The dotted path of the first string (or key) holding a control character, or null. */
 export function controlCharacterAt(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return CONTROL.test(value) ? path : null;
+  if (typeof value === "string") return CONTROL_CHARACTER.test(value) ? path : null;
   if (value === null || typeof value !== "object") return null;
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (CONTROL.test(key)) return at;
+    if (CONTROL_CHARACTER.test(key)) return at;
     const found = controlCharacterAt(item, at);
     if (found !== null) return found;
   }
@@ -78,8 +75,7 @@ export function controlCharacterAt(value: unknown, path = ""): string | null {
 export function body<Schema extends StandardSchemaV1>(schema: Schema) {
   const validate = validated("json", schema);
   const required: MiddlewareHandler = async (c, next) => {
-    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-    if (type !== "application/json") {
+    if (!isJson(c.req.header("content-type"))) {
       throw new CodedError("request.invalid", "this operation takes a JSON body", {
         issues: [{ path: "", message: "send a body as application/json" }],
       });
@@ -91,6 +87,11 @@ export function body<Schema extends StandardSchemaV1>(schema: Schema) {
     [uniqueSymbol]: (validate as unknown as Record<symbol, unknown>)[uniqueSymbol],
   }) as unknown as typeof validate;
 }
+/** Whether a Content-Type names JSON, parameters (charset) aside. */
+export function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
+}
+
 export const query = <Schema extends StandardSchemaV1>(schema: Schema) =>
   validated("query", schema);
 export const params = <Schema extends StandardSchemaV1>(schema: Schema) =>

@@ -281,7 +281,7 @@ export class OrderActor extends Server<Env> {
       if (!points.ok) return points;
       pointsAvailable = points.value;
     }
-    const result = this.apply(command, actorOf(who), traceparent, key, undefined, pointsAvailable);
+    const result = this.apply(command, actorOf(who), traceparent, key, { pointsAvailable });
     if (!result.ok) return result;
     await this.afterChange(result.value);
     return ok(await this.viewFor(result.value, who));
@@ -309,13 +309,9 @@ export class OrderActor extends Server<Env> {
       this.ctx.storage.transactionSync(() => this.answers.remember(key, refused, this.clock()));
       return refused;
     }
-    const result = this.apply(
-      { type: "assign_driver", driverId },
-      by,
-      traceparentFrom(null),
-      key,
-      `driver:${driverId}`,
-    );
+    const result = this.apply({ type: "assign_driver", driverId }, by, traceparentFrom(null), key, {
+      answeredPeer: `driver:${driverId}`,
+    });
     if (!result.ok) {
       return { ok: false, error: asOf(claimRefusal(result.error, by), this.order?.version ?? 0) };
     }
@@ -481,15 +477,15 @@ export class OrderActor extends Server<Env> {
 
   /**
    * Decides and commits one change; the one write path for every command. `answeredPeer` is a
-   * peer that learns the new version from this call's own answer (a courier's claim).
+   * peer that learns the new version from this call's own answer (a courier's claim);
+   * `pointsAvailable`, what a refund may take back of the points its order earned.
    */
   private apply(
     command: OrderCommand,
     by: Actor,
     traceparent: string,
     commandKey: string | null,
-    answeredPeer?: string,
-    pointsAvailable = 0,
+    { answeredPeer, pointsAvailable = 0 }: { answeredPeer?: string; pointsAvailable?: number } = {},
   ): Result<Order> {
     const current = this.order;
     if (!current) return notFound();
