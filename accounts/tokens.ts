@@ -124,8 +124,8 @@ async function check(
   return principal.success ? ok(principal.data) : invalid;
 }
 
-/** An opaque refresh token (32 random bytes) and the hash that is all the database keeps. */
-export async function newRefreshToken(): Promise<{ token: string; hash: string }> {
+/** An opaque token (32 random bytes: a refresh token, a mailed link) and the hash that is all the database keeps. */
+export async function newOpaqueToken(): Promise<{ token: string; hash: string }> {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const token = btoa(String.fromCharCode(...bytes))
     .replaceAll("+", "-")

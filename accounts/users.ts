@@ -1,18 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../runtime/db.ts";
 import { CodedError } from "../runtime/errors.ts";
-import type {
-  CreateStaffBody,
-  LoginBody,
-  Principal,
-  Session,
-  SignUpBody,
-  User,
-} from "../schema/auth.ts";
+import type { CreateStaffBody, LoginBody, Principal, Session, User } from "../schema/auth.ts";
 import { refreshTokens, restaurants, users } from "../schema/db/index.ts";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "./password.ts";
 import { familyRevoked, forgetSessions } from "./sessions.ts";
-import { hashToken, issueAccessToken, newRefreshToken, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";
+import { hashToken, issueAccessToken, newOpaqueToken, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";
 
 type UserRow = typeof users.$inferSelect;
 
@@ -49,17 +42,11 @@ export function principalOfUser(
   };
 }
 
-export async function signUp(
-  db: Db,
-  body: SignUpBody,
-  secret: string,
-  nowMs: number,
-): Promise<Session> {
-  return startSession(db, await createUser(db, body), secret, nowMs);
-}
-
-/** Staff and admins are made by an admin; they sign in themselves afterwards. */
-export async function createStaff(db: Db, body: CreateStaffBody): Promise<User> {
+/**
+ * Staff and admins are made by an admin, who vouches for the address; they sign in themselves
+ * afterwards. (Customers and couriers sign themselves up: accounts/signup.ts.)
+ */
+export async function createStaff(db: Db, body: CreateStaffBody, nowMs: number): Promise<User> {
   if (body.role === "restaurant") {
     if (!body.restaurantId)
       throw new CodedError("request.unprocessable", "restaurant staff need a restaurantId");
@@ -71,37 +58,24 @@ export async function createStaff(db: Db, body: CreateStaffBody): Promise<User> 
   } else if (body.restaurantId) {
     throw new CodedError("request.unprocessable", "only restaurant staff belong to a restaurant");
   }
-  return userOf(await createUser(db, body));
-}
-
-async function createUser(
-  db: Db,
-  input: {
-    email: string;
-    password: string;
-    name: string;
-    phone?: string | undefined;
-    role: UserRow["role"];
-    restaurantId?: string | undefined;
-  },
-): Promise<UserRow> {
-  const password = await hashPassword(input.password);
+  const password = await hashPassword(body.password);
   const [row] = await db
     .insert(users)
     .values({
-      email: input.email,
-      name: input.name,
-      phone: input.phone ?? null,
-      role: input.role,
-      restaurantId: input.restaurantId ?? null,
+      email: body.email,
+      name: body.name,
+      role: body.role,
+      restaurantId: body.restaurantId ?? null,
       passwordHash: password.hash,
       passwordSalt: password.salt,
       passwordIterations: password.iterations,
+      emailVerifiedAt: new Date(nowMs),
     })
     .onConflictDoNothing({ target: users.email })
     .returning();
+  // Only an admin gets here: telling them the address is taken reveals nothing they cannot see.
   if (!row) throw new CodedError("auth.email_taken", "an account with this email already exists");
-  return row;
+  return userOf(row);
 }
 
 export async function login(
@@ -123,6 +97,12 @@ export async function login(
   if (!(await verifyPassword(body.password, stored))) {
     throw new CodedError("auth.invalid_credentials", "email or password is wrong");
   }
+  // Told only to someone who knows the password: the one who signed up.
+  if (!row.emailVerifiedAt)
+    throw new CodedError(
+      "auth.email_unverified",
+      "confirm your email address first: follow the link we mailed you, or ask for a new one",
+    );
   if (row.passwordIterations < PBKDF2_ITERATIONS) {
     // Hashes made under an older, weaker setting are upgraded while we hold the password.
     const upgraded = await hashPassword(body.password);
@@ -222,7 +202,7 @@ export async function findUser(db: Db, id: string): Promise<User | null> {
   return row ? userOf(row) : null;
 }
 
-async function startSession(
+export async function startSession(
   db: Db,
   row: UserRow,
   secret: string,
@@ -235,7 +215,7 @@ async function startSession(
     secret,
     nowMs,
   );
-  const refreshToken = await newRefreshToken();
+  const refreshToken = await newOpaqueToken();
   const expiresAt = new Date(nowMs + REFRESH_TOKEN_TTL_MS);
   await db.insert(refreshTokens).values({
     userId: row.id,

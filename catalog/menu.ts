@@ -1,6 +1,6 @@
 import { and, count, eq, isNull, ne } from "drizzle-orm";
 import { cellOf, zoneOf } from "../domain/cells.ts";
-import type { Db } from "../runtime/db.ts";
+import type { Db, Tx } from "../runtime/db.ts";
 import { CodedError } from "../runtime/errors.ts";
 import {
   type CategoryBody,
@@ -17,7 +17,7 @@ import {
   modifierOptions,
   restaurants,
 } from "../schema/db/index.ts";
-import { announceRestaurants, type Tx } from "./outbox.ts";
+import { announceRestaurants } from "./outbox.ts";
 
 /**
  * Changes to the catalog, each in one transaction together with its catalog event (outbox.ts), so

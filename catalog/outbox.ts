@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "../runtime/db.ts";
+import type { Tx } from "../runtime/db.ts";
 import { traceparentFrom } from "../runtime/trace.ts";
 import { catalogOutbox, catalogSequences } from "../schema/db/catalog-outbox.ts";
 import { menuCategories, menuItems, restaurants } from "../schema/db/index.ts";
@@ -14,9 +14,6 @@ import type { EventEnvelope, RestaurantDocument } from "../schema/events.ts";
  * back inside the same transaction after the change: whatever was changed (a price, an item, the
  * hours), the search index replaces its row with the newest document.
  */
-
-/** A transaction (or the database itself, for a caller already inside one). */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** The restaurant's searchable document as this transaction sees it, or null if there is none. */
 export async function restaurantDocumentOf(

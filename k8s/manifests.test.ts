@@ -239,7 +239,7 @@ describe.skipIf(missing !== null)("k8s manifests", () => {
     it("every secretKeyRef names a key of a Secret that docs/deploy.md tells people to create", () => {
       const guide = read("docs/deploy.md");
       const refs = secretKeys(get(overlay).objects);
-      expect(refs.map((r) => r.key).sort()).toEqual(["DATABASE_URL", "OUTBOX_SECRET"]);
+      expect(refs.map((r) => r.key).sort()).toEqual(["DATABASE_URL", "OUTBOX_SECRET", "SMTP_URL"]);
       for (const { secret, key } of refs) {
         expect(guide, `docs/deploy.md names the Secret ${secret}`).toContain(`\`${secret}\``);
         expect(guide, `docs/deploy.md documents ${secret}/${key}`).toMatch(

@@ -8,6 +8,12 @@ const EdgeConfigSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL must be set"),
   DB_WS_PROXY: z.string().default(""),
   BRIDGE_URL: z.url("BRIDGE_URL must be a URL"),
+  // Where people reach the apps: the origin of the links we mail. Unset, the request's own origin
+  // (on Cloudflare, the route's hostname: a client cannot choose it).
+  PUBLIC_URL: z
+    .url("PUBLIC_URL must be a URL")
+    .transform((url) => new URL(url).origin)
+    .optional(),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters"),
   OUTBOX_SECRET: z.string().min(32, "OUTBOX_SECRET must be at least 32 characters"),
   PAYMENTS_PROVIDER: z.enum(["simulated"], "PAYMENTS_PROVIDER must be simulated"),
@@ -46,6 +52,8 @@ export type EdgeConfig = {
   databaseUrl: string;
   dbWsProxy: string;
   bridgeUrl: string;
+  /** The apps' origin for mailed links, when set (otherwise the request's). */
+  publicOrigin?: string;
   jwtSecret: string;
   outboxSecret: string;
   paymentsProvider: "simulated";
@@ -74,6 +82,7 @@ export function readConfig(env: Env): EdgeConfig {
     databaseUrl: c.DATABASE_URL,
     dbWsProxy: c.DB_WS_PROXY,
     bridgeUrl: c.BRIDGE_URL,
+    ...(c.PUBLIC_URL ? { publicOrigin: c.PUBLIC_URL } : {}),
     jwtSecret: c.JWT_SECRET,
     outboxSecret: c.OUTBOX_SECRET,
     paymentsProvider: c.PAYMENTS_PROVIDER,

@@ -3,6 +3,8 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as tables from "../schema/db/index.ts";
 
 export type Db = NeonDatabase<typeof tables>;
+/** A transaction (or the database itself, for a caller already inside one). */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type DbConfig = {
   databaseUrl: string;

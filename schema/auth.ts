@@ -42,6 +42,25 @@ export const SignUpBody = z.strictObject({
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
 
+/**
+ * A signup's answer, the same whether the address was new or already had an account: either way
+ * a mail is on its way to the address (a link to verify it, or a note that it has an account).
+ */
+export const SignUpAccepted = z.object({
+  status: z.literal("verification_sent"),
+  email: z.string(),
+});
+export type SignUpAccepted = z.infer<typeof SignUpAccepted>;
+
+/** The token from an emailed link (its fragment, so it never reaches a server's logs). */
+export const VerifyEmailBody = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "a link's token: 43 base64url characters"),
+});
+export type VerifyEmailBody = z.infer<typeof VerifyEmailBody>;
+
+export const ResendVerificationBody = z.strictObject({ email: Email });
+export type ResendVerificationBody = z.infer<typeof ResendVerificationBody>;
+
 /** Staff and admins are created by an admin, never by self-service sign-up. */
 export const CreateStaffBody = z.strictObject({
   email: Email,

@@ -86,6 +86,17 @@ const POLICY: Record<string, Policy> = {
       body: { email: `m-${unique()}@test.dizhtime`, password: "correct horse battery", name: "M" },
     }),
   },
+  "POST /api/auth/verify-email": {
+    roles: "public",
+    request: () => ({ path: "/api/auth/verify-email", body: { token: "x".repeat(43) } }),
+  },
+  "POST /api/auth/verify-email/resend": {
+    roles: "public",
+    request: () => ({
+      path: "/api/auth/verify-email/resend",
+      body: { email: `m-${unique()}@test.dizhtime` },
+    }),
+  },
   "POST /api/auth/login": {
     roles: "public",
     request: () => ({

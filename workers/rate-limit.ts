@@ -17,6 +17,8 @@ export const limits = {
   // empties it, and then the account is worth slowing for everyone.
   loginPerEmail: { capacity: 50, refillPerMinute: 10 },
   signUpPerIp: { capacity: 10, refillPerMinute: 2 },
+  // Signup and verification mail to one address: a few, then one every ten minutes.
+  mailPerAddress: { capacity: 3, refillPerMinute: 0.1 },
   placeOrderPerCustomer: { capacity: 10, refillPerMinute: 4 },
 } satisfies Record<string, BucketPolicy>;
 

@@ -46,13 +46,19 @@ export class Api {
     return this.refresh();
   }
 
+  /** Signs in with a password, or with the token of an emailed verification link. */
   async signIn(
-    path: "/api/auth/login" | "/api/auth/signup",
+    path: "/api/auth/login" | "/api/auth/verify-email",
     body: Record<string, string>,
   ): Promise<ApiResult<Session>> {
     const result = await this.request<Session>(path, { body }, false);
     if (result.ok) this.setSession(result.value);
     return result;
+  }
+
+  /** A request made before anyone is signed in (a signup, a new link): no token, no refresh. */
+  postAnonymous<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+    return this.request<T>(path, { body }, false);
   }
 
   signOut(): void {

@@ -19,6 +19,31 @@ describe("readBridgeConfig", () => {
     );
   });
 
+  it("sends mail to an SMTP server when given one, else into a mailbox folder, else not at all", () => {
+    const base = { DATABASE_URL: "postgres://db/dizh", OUTBOX_SECRET: secret };
+    expect(readBridgeConfig({ ...base, SMTP_URL: "smtps://u:p@mail.example:465" })).toMatchObject({
+      ok: true,
+      config: {
+        mail: {
+          smtpUrl: "smtps://u:p@mail.example:465",
+          from: "DizhTime <no-reply@dizhtime.local>",
+        },
+      },
+    });
+    expect(
+      readBridgeConfig({ ...base, MAILBOX_DIR: "/tmp/mail", MAIL_FROM: "a@b.c" }),
+    ).toMatchObject({
+      ok: true,
+      config: { mail: { mailboxDir: "/tmp/mail", from: "a@b.c" } },
+    });
+    const none = readBridgeConfig(base);
+    expect(none.ok && none.config.mail).toBe(undefined);
+    expect(readBridgeConfig({ ...base, SMTP_URL: "http://mail.example" })).toEqual({
+      ok: false,
+      errors: ["SMTP_URL must be an smtp:// or smtps:// URL"],
+    });
+  });
+
   it("reads the port and the proxy when given", () => {
     const read = readBridgeConfig({
       PORT: "9000",

@@ -47,6 +47,16 @@ const BridgeEnv = z.object({
     .default(10_000),
   // all: take batches and run the consumers; ingest: take batches only; consume: consumers only
   // (Kubernetes scales the two apart).
+  // Mail: an SMTP server (smtp:// or smtps://, credentials in the URL), or else a folder the mail
+  // is written to as .eml files (the local stack's); with neither, mail waits in its outbox.
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" })
+    .optional(),
+  MAILBOX_DIR: z.string().optional(),
+  MAIL_FROM: z
+    .string()
+    .min(3, "MAIL_FROM must be an address")
+    .default("DizhTime <no-reply@dizhtime.local>"),
   BRIDGE_MODE: z
     .enum(["all", "ingest", "consume"], { error: "BRIDGE_MODE must be all, ingest or consume" })
     .default("all"),
@@ -60,7 +70,11 @@ export type BridgeConfig = {
   secret: string;
   /** Present only with KAFKA_BROKERS. */
   kafka?: KafkaOptions;
+  /** Present with SMTP_URL or MAILBOX_DIR. */
+  mail?: MailConfig;
 };
+
+export type MailConfig = { from: string } & ({ smtpUrl: string } | { mailboxDir: string });
 
 export type ConfigResult = { ok: true; config: BridgeConfig } | { ok: false; errors: string[] };
 
@@ -81,6 +95,8 @@ export function readBridgeConfig(env: Record<string, string | undefined>): Confi
     wsProxy: e.DB_WS_PROXY,
     secret: e.OUTBOX_SECRET,
   };
+  if (e.SMTP_URL) config.mail = { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL };
+  else if (e.MAILBOX_DIR) config.mail = { from: e.MAIL_FROM, mailboxDir: e.MAILBOX_DIR };
   if (e.KAFKA_BROKERS) {
     config.kafka = {
       brokers: e.KAFKA_BROKERS,

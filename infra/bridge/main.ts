@@ -5,7 +5,8 @@ import { startBridge } from "./server.ts";
 /**
  * The bridge as a process: `node infra/bridge/main.ts`, configured by environment (PORT, HOST,
  * DATABASE_URL, DB_WS_PROXY, OUTBOX_SECRET; for Kafka KAFKA_BROKERS and the optional
- * KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, BRIDGE_MODE). Logs are JSON lines
+ * KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, BRIDGE_MODE; for mail SMTP_URL or
+ * MAILBOX_DIR, and MAIL_FROM). Logs are JSON lines
  * on stdout: one per batch received, one per batch a consumer applied, each with the trace ids of
  * its events, and the Kafka client's warnings.
  */
@@ -31,6 +32,7 @@ const bridge = await startBridge({
   wsProxy: config.wsProxy,
   secret: config.secret,
   kafka: config.kafka,
+  mail: config.mail,
   onBatch: (entry) => log({ msg: "bridge.batch", ...entry }),
   log,
 }).catch((error: unknown) => {

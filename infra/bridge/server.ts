@@ -7,9 +7,12 @@ import { ledgerFlowsConsumer } from "../../read-models/money-flows.ts";
 import { orderHistoryConsumer } from "../../read-models/order-history.ts";
 import { searchIndexer } from "../../read-models/search-indexer.ts";
 import { openDb } from "../../runtime/db.ts";
+import { startMailer } from "../mailer/relay.ts";
+import { mailboxTransport, smtpTransport } from "../mailer/transport.ts";
 import { type BatchLog, createBridgeApp } from "./app.ts";
 import { type EventBus, InProcessBus } from "./bus.ts";
 import { type CatalogRelay, startCatalogRelay } from "./catalog-relay.ts";
+import type { MailConfig } from "./config.ts";
 import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
 import { startLedgerRelay } from "./ledger-relay.ts";
 import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
@@ -35,6 +38,8 @@ export type BridgeOptions = {
    * ledger-relay.ts) look for new rows; tests shorten it.
    */
   catalogRelayIntervalMs?: number;
+  /** Sends the mail outbox (infra/mailer/) over SMTP or into a folder; without it, mail waits. */
+  mail?: MailConfig | undefined;
 };
 
 export type Bridge = {
@@ -100,6 +105,28 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             : { intervalMs: options.catalogRelayIntervalMs }),
         });
 
+  // Mail goes out from the bridges that relay (never a consume-only one), like the outboxes.
+  const transport =
+    options.mail && kafka?.mode !== "consume"
+      ? "smtpUrl" in options.mail
+        ? smtpTransport(options.mail.smtpUrl)
+        : mailboxTransport(options.mail.mailboxDir)
+      : null;
+  const mailer: RelayLoop | null =
+    transport && options.mail
+      ? startMailer({
+          db: database.db,
+          transport,
+          from: options.mail.from,
+          nowMs: Date.now,
+          log,
+          ...(options.catalogRelayIntervalMs === undefined
+            ? {}
+            : { intervalMs: options.catalogRelayIntervalMs }),
+        })
+      : null;
+  if (transport) log({ msg: "mailer.started", to: transport.describe });
+
   let closing = false;
   const onBatch = options.onBatch;
   const app = createBridgeApp({
@@ -137,6 +164,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // Listening failed (the port is taken): leave nothing open behind.
     await relay?.close();
     await ledgerRelay?.close();
+    await mailer?.close();
+    transport?.close();
     await bus.close();
     await database.close();
     throw error;
@@ -159,6 +188,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         );
         await relay?.close();
         await ledgerRelay?.close();
+        await mailer?.close();
+        transport?.close();
         await bus.close();
         await database.close();
       })();

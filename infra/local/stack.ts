@@ -31,6 +31,11 @@ export type StackOptions = {
    * "local" Kafka the topics are created under it; on another cluster they must exist already.
    */
   kafkaTopicPrefix?: string | undefined;
+  /**
+   * An SMTP server for the platform's mail (SMTP_URL); without it, mail is written as .eml files
+   * into the state dir's `mail/` folder (`Stack.mailboxDir`).
+   */
+  smtpUrl?: string | undefined;
   /** Extra Worker variables, e.g. a short ORDER_ACCEPT_TIMEOUT_MS for tests. */
   vars?: Record<string, string>;
   /** Runs once the database is migrated and before the Worker starts, e.g. seeding. */
@@ -45,6 +50,8 @@ export type Stack = {
   /** What the bridge was given as KAFKA_BROKERS; null with the in-process bus. */
   kafkaBrokers: string | null;
   secrets: LocalSecrets;
+  /** The folder the mail goes to as .eml files; null when it goes to an SMTP server. */
+  mailboxDir: string | null;
   /** Stops the bridge process (its events wait in the actors' outboxes) ... */
   stopBridge(): Promise<void>;
   /** ... and starts it again on the same port. */
@@ -98,6 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const bridgeUrl = `http://127.0.0.1:${options.bridgePort}`;
   const workerUrl = `http://127.0.0.1:${options.workerPort}`;
+  const mailboxDir = options.smtpUrl ? null : path.join(options.stateDir, "mail");
   let bridge: ChildProcess | null = null;
   let worker: ChildProcess | null = null;
 
@@ -110,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DATABASE_URL: database.databaseUrl,
         DB_WS_PROXY: database.wsProxy,
         OUTBOX_SECRET: secrets.OUTBOX_SECRET,
+        ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : { MAILBOX_DIR: mailboxDir! }),
         // Always set, so a KAFKA_BROKERS=local in this process's environment never reaches it.
         KAFKA_BROKERS: kafkaBrokers,
         ...(options.kafkaTopicPrefix === undefined
@@ -128,7 +137,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker = await startWranglerDev({
       port: options.workerPort,
       persistTo: path.join(options.stateDir, "wrangler"),
-      vars: { DB_WS_PROXY: database.wsProxy, BRIDGE_URL: bridgeUrl, ...options.vars },
+      vars: {
+        DB_WS_PROXY: database.wsProxy,
+        BRIDGE_URL: bridgeUrl,
+        PUBLIC_URL: workerUrl,
+        ...options.vars,
+      },
       secrets: { DATABASE_URL: database.databaseUrl, ...secrets },
       readyPath: "/api/health",
       log: (line) => log(`[worker] ${line}`),
@@ -153,6 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     database,
     kafkaBrokers: kafkaBrokers || null,
     secrets,
+    mailboxDir,
     startBridge,
     stopBridge: async () => {
       await stopProcess(bridge);

@@ -81,6 +81,7 @@ const stack = await startStack({
   bridgePort: flags["bridge-port"],
   databaseUrl: process.env.DATABASE_URL,
   kafkaBrokers: flags.kafka ? "local" : process.env.KAFKA_BROKERS,
+  smtpUrl: process.env.SMTP_URL,
   prepare: async (database) => {
     summary = await seedDemoDatabase(database);
   },
@@ -98,6 +99,7 @@ DizhTime is running (${stack.database.kind}${stack.database.kind === "pglite" ? 
   API docs       ${url}/api/docs
   Bridge         ${stack.bridgeUrl}/healthz (metrics on /metrics)
   Events         ${stack.kafkaBrokers ? `Kafka at ${stack.kafkaBrokers}` : "in-process bus (--kafka for Apache Kafka)"}
+  Mail           ${stack.mailboxDir ? `${stack.mailboxDir} (each message an .eml file; SMTP_URL for a mail server)` : "the SMTP server in SMTP_URL"}
 
 Demo logins (every account of a role shares its password):`);
 const logins = summary?.logins ?? [];

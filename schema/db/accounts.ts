@@ -17,6 +17,11 @@ export const users = pgTable(
     passwordIterations: integer("password_iterations").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * When the owner of the address proved it by following an emailed link. Self-service
+     * accounts cannot sign in before; accounts an admin creates are vouched for by the admin.
+     */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
   },
   (t) => [
     check(
@@ -45,4 +50,25 @@ export const refreshTokens = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
   (t) => [index("refresh_tokens_family").on(t.familyId), index("refresh_tokens_user").on(t.userId)],
+);
+
+/**
+ * Single-use links mailed to an account's owner (email verification today), stored hashed like
+ * refresh tokens: a leaked table row opens nothing. A link is good once and until it expires; a
+ * newer link of the same purpose retires the older ones.
+ */
+export const accountLinks = pgTable(
+  "account_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify_email"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("account_links_user").on(t.userId, t.purpose)],
 );

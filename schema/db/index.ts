@@ -4,6 +4,7 @@ export * from "./catalog.ts";
 export * from "./catalog-outbox.ts";
 export * from "./ledger.ts";
 export * from "./ledger-flows.ts";
+export * from "./mail-outbox.ts";
 export * from "./orders.ts";
 export * from "./relations.ts";
 export * from "./search.ts";

@@ -12,6 +12,7 @@ import {
 } from "../../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import type { Order } from "../../schema/orders.ts";
+import { awaitMail } from "../mailbox.ts";
 import {
   accessibilityViolations,
   browserMissing,
@@ -266,11 +267,20 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       expect(await focusIsVisible(customer)).toBe(true);
       await expectAccessible(customer, "customer sign-in");
       await customer.getByRole("button", { name: "Create an account" }).click();
+      const email = `apps-${Date.now()}@example.com`;
       await customer.getByLabel("Name").fill("Playwright Pat");
-      await customer.getByLabel("Email").fill(`apps-${Date.now()}@example.com`);
+      await customer.getByLabel("Email").fill(email);
       await customer.getByLabel("Password").fill("a long enough password");
       await customer.getByRole("button", { name: "Create account" }).click();
+      // ...is asked to confirm the address, and follows the link mailed to it.
+      await customer.getByRole("heading", { name: "Check your email" }).waitFor();
+      await customer.getByText(email).waitFor();
+      await expectAccessible(customer, "customer check your email");
+      const mail = await awaitMail(stack.mailboxDir, email, /Confirm your email/);
+      await customer.goto(mail.link);
       await customer.getByRole("heading", { name: "What are you hungry for?" }).waitFor();
+      // The spent token is gone from the address bar.
+      expect(customer.url()).toBe(`${baseUrl}/`);
       await customer.getByRole("link", { name: restaurantName }).waitFor();
       // "Near me": the places around the customer's shared location, which checkout uses too.
       await customer.getByRole("button", { name: "Near me" }).click();

@@ -9,6 +9,7 @@ import {
 import type { Session, SocketTicket } from "../../schema/auth.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
 import type { Order } from "../../schema/orders.ts";
+import { awaitMail, linkToken } from "../mailbox.ts";
 import { SocketInbox } from "../socket-inbox.ts";
 
 export { freePort } from "../../infra/local/processes.ts";
@@ -45,8 +46,20 @@ export class Client {
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
+  /**
+   * Signs up as a person does: the signup, then the link mailed to the address (read from the
+   * stack's mailbox folder), followed.
+   */
+  async signUp(body: Record<string, string>, mailboxDir: string): Promise<Session> {
+    const reply = await this.call("/api/auth/signup", { body });
+    if (reply.status !== 202)
+      throw new Error(`signup: ${reply.status} ${JSON.stringify(reply.body)}`);
+    const mail = await awaitMail(mailboxDir, body.email ?? "", /Confirm your email/);
+    return this.signIn("/api/auth/verify-email", { token: linkToken(mail.link) });
+  }
+
   async signIn(
-    path: "/api/auth/login" | "/api/auth/signup",
+    path: "/api/auth/login" | "/api/auth/verify-email",
     body: Record<string, string>,
   ): Promise<Session> {
     const reply = await this.call<Session>(path, { body });

@@ -39,11 +39,14 @@ describe("npm start", () => {
     const customer = new Client(stack.baseUrl);
     const kitchen = new Client(stack.baseUrl);
     try {
-      await customer.signIn("/api/auth/signup", {
-        email: `e2e-${Date.now()}@example.com`,
-        password: "a long enough password",
-        name: "Ezra Tester",
-      });
+      await customer.signUp(
+        {
+          email: `e2e-${Date.now()}@example.com`,
+          password: "a long enough password",
+          name: "Ezra Tester",
+        },
+        stack.mailboxDir,
+      );
       await customer.topUp(20_000);
 
       const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(

@@ -10,6 +10,8 @@ export type NpmStart = {
   /** The API's origin, as `npm start` printed it. */
   baseUrl: string;
   stateDir: string;
+  /** Where the stack's mail lands, as .eml files (no SMTP server is configured). */
+  mailboxDir: string;
   /** Everything it printed so far, stdout and stderr, a line each. */
   output: string[];
   /** Ctrl-C, as a person would press it; resolves once everything has exited. */
@@ -74,7 +76,7 @@ export async function npmStart(flags: string[], startTimeoutMs: number): Promise
         }
       });
     });
-    return { baseUrl, stateDir, output, stop };
+    return { baseUrl, stateDir, mailboxDir: path.join(stateDir, "mail"), output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -30,11 +30,14 @@ describe("the outbox when the bridge is down", () => {
     const customer = new Client(stack.workerUrl);
     const staff = new Client(stack.workerUrl);
     const admin = new Client(stack.workerUrl);
-    await customer.signIn("/api/auth/signup", {
-      email: `outbox-${Date.now()}@example.com`,
-      password: "a long enough password",
-      name: "Olive Outbox",
-    });
+    await customer.signUp(
+      {
+        email: `outbox-${Date.now()}@example.com`,
+        password: "a long enough password",
+        name: "Olive Outbox",
+      },
+      stack.mailboxDir!,
+    );
     await customer.topUp(20_000);
     await staff.signIn("/api/auth/login", DEMO_LOGINS.kitchen);
     await admin.signIn("/api/auth/login", DEMO_LOGINS.admin);

@@ -97,7 +97,7 @@ describe.skipIf(browserMissing)("the apps across a restart of the local stack", 
     const staff = new Client(stack.workerUrl);
     const email = `resilience-${Date.now()}@example.com`;
     const password = "a long enough password";
-    await customer.signIn("/api/auth/signup", { email, password, name: "Rhea Restart" });
+    await customer.signUp({ email, password, name: "Rhea Restart" }, stack.mailboxDir!);
     await customer.topUp(20_000);
     const staffLogin = { email: staffAccount.email, password: DEMO_PASSWORDS.restaurant };
     await staff.signIn("/api/auth/login", staffLogin);
@@ -199,7 +199,7 @@ describe.skipIf(browserMissing)("the apps across a restart of the local stack", 
     const courier = new Client(stack.workerUrl);
     const email = `offline-${Date.now()}@example.com`;
     const password = "a long enough password";
-    await customer.signIn("/api/auth/signup", { email, password, name: "Olive Offline" });
+    await customer.signUp({ email, password, name: "Olive Offline" }, stack.mailboxDir!);
     await customer.topUp(20_000);
     await staff.signIn("/api/auth/login", staffLogin);
     await courier.signIn("/api/auth/login", courierLogin);

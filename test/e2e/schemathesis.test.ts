@@ -59,11 +59,10 @@ beforeAll(async () => {
   expect(placed.status).toBe(201);
   // A user the admin's run may disable and enable without locking out the other roles' runs.
   const bystander = new Client(stack.workerUrl);
-  const signedUp = await bystander.signIn("/api/auth/signup", {
-    email: "bystander@example.com",
-    password: "a long enough password",
-    name: "Bea Stander",
-  });
+  const signedUp = await bystander.signUp(
+    { email: "bystander@example.com", password: "a long enough password", name: "Bea Stander" },
+    stack.mailboxDir!,
+  );
 
   logins.set("customer", DEMO_LOGINS.customer);
   logins.set("restaurant", DEMO_LOGINS.kitchen);

@@ -38,7 +38,8 @@ export const adminRoutes = new Hono<AppEnv>()
       { errors: [400, 404, 409, 422] },
     ),
     body(CreateStaffBody),
-    async (c) => c.json({ user: await createStaff(c.var.db(), c.req.valid("json")) }, 201),
+    async (c) =>
+      c.json({ user: await createStaff(c.var.db(), c.req.valid("json"), Date.now()) }, 201),
   )
   .get(
     "/admin/users",

@@ -1,7 +1,17 @@
-import { Hono } from "hono";
-import { findUser, login, logout, refresh, signUp } from "../../accounts/users.ts";
+import { type Context, Hono } from "hono";
+import { resendVerification, signUp, verifyEmail } from "../../accounts/signup.ts";
+import { findUser, login, logout, refresh } from "../../accounts/users.ts";
 import { CodedError } from "../../runtime/errors.ts";
-import { LoginBody, RefreshBody, Session, SignUpBody, User } from "../../schema/auth.ts";
+import {
+  LoginBody,
+  RefreshBody,
+  ResendVerificationBody,
+  Session,
+  SignUpAccepted,
+  SignUpBody,
+  User,
+  VerifyEmailBody,
+} from "../../schema/auth.ts";
 import type { AppEnv } from "../app-env.ts";
 import { requireAuth } from "../auth/middleware.ts";
 import { doc } from "../openapi.ts";
@@ -12,21 +22,52 @@ export const authRoutes = new Hono<AppEnv>()
   .post(
     "/auth/signup",
     doc(
-      "Create a customer or driver account",
+      "Create a customer or driver account: a link to verify the address is mailed to it (an address that already has an account is told so instead, by mail; the answer is the same)",
       "auth",
-      { 201: Session },
-      { auth: false, errors: [400, 409, 429] },
+      { 202: SignUpAccepted },
+      { auth: false, errors: [400, 429] },
     ),
     body(SignUpBody),
     async (c) => {
+      const input = c.req.valid("json");
       await rateLimit(c, `signup:ip:${clientIp(c)}`, limits.signUpPerIp);
-      const session = await signUp(
-        c.var.db(),
-        c.req.valid("json"),
-        c.var.config.jwtSecret,
-        Date.now(),
-      );
-      return c.json(session, 201);
+      // Every address alike, so the limit says nothing about which have accounts; it keeps a
+      // mailbox from being flooded.
+      await rateLimit(c, `mail:email:${input.email}`, limits.mailPerAddress);
+      await signUp(c.var.db(), input, linkOrigin(c), Date.now());
+      return c.json({ status: "verification_sent" as const, email: input.email }, 202);
+    },
+  )
+  .post(
+    "/auth/verify-email",
+    doc(
+      "Follow an emailed verification link: the address is verified and its owner signed in",
+      "auth",
+      { 200: Session },
+      { auth: false, errors: [400, 422, 429] },
+    ),
+    body(VerifyEmailBody),
+    async (c) => {
+      await rateLimit(c, `verify:ip:${clientIp(c)}`, limits.signUpPerIp);
+      const { token } = c.req.valid("json");
+      return c.json(await verifyEmail(c.var.db(), token, c.var.config.jwtSecret, Date.now()));
+    },
+  )
+  .post(
+    "/auth/verify-email/resend",
+    doc(
+      "Mail a new verification link to an unverified account (answered alike for every address)",
+      "auth",
+      { 202: SignUpAccepted },
+      { auth: false, errors: [400, 429] },
+    ),
+    body(ResendVerificationBody),
+    async (c) => {
+      const { email } = c.req.valid("json");
+      await rateLimit(c, `signup:ip:${clientIp(c)}`, limits.signUpPerIp);
+      await rateLimit(c, `mail:email:${email}`, limits.mailPerAddress);
+      await resendVerification(c.var.db(), email, linkOrigin(c), Date.now());
+      return c.json({ status: "verification_sent" as const, email }, 202);
     },
   )
   .post(
@@ -87,3 +128,8 @@ export const authRoutes = new Hono<AppEnv>()
     if (!user) throw new CodedError("auth.unauthenticated", "this account no longer exists");
     return c.json(user);
   });
+
+/** The origin of mailed links: the configured one, never a client's Host or Origin header. */
+function linkOrigin(c: Context<AppEnv>): string {
+  return c.var.config.publicOrigin ?? new URL(c.req.url).origin;
+}
