@@ -105,3 +105,43 @@ export const ActiveOrderList = z.object({
   truncated: z.boolean(),
 });
 export type ActiveOrderList = z.infer<typeof ActiveOrderList>;
+
+/**
+ * The platform's health as the admin System page shows it, from the metrics the bridge serves to
+ * Prometheus (infra/bridge/system-health.ts): counts since the bridge started, gauges as of now.
+ */
+export const SystemHealth = z.object({
+  at: z.iso.datetime(),
+  /** "down": the bridge did not answer; everything below is then empty. */
+  bridge: z.enum(["up", "down"]),
+  requests: z.object({
+    total: z.number().int().min(0),
+    errors: z.number().int().min(0),
+    /** 5xx over all requests; null before any request. */
+    errorRatio: z.number().min(0).max(1).nullable(),
+  }),
+  /** The busiest routes, with their latency percentiles (null when unknown). */
+  routes: z.array(
+    z.object({
+      route: z.string(),
+      requests: z.number().int().min(0),
+      errors: z.number().int().min(0),
+      p50Seconds: z.number().min(0).nullable(),
+      p99Seconds: z.number().min(0).nullable(),
+    }),
+  ),
+  outboxes: z.array(
+    z.object({
+      kind: z.string(),
+      pending: z.number().int().min(0),
+      oldestAgeSeconds: z.number().min(0),
+    }),
+  ),
+  consumerLag: z.array(z.object({ group: z.string(), lag: z.number().min(0) })),
+  dispatch: z.object({
+    waiting: z.number().int().min(0),
+    oldestWaitingSeconds: z.number().min(0),
+  }),
+  ledger: z.object({ openHolds: z.number().int().min(0).nullable() }),
+});
+export type SystemHealth = z.infer<typeof SystemHealth>;

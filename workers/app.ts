@@ -22,6 +22,7 @@ import { paymentRoutes } from "./routes/payments.ts";
 import { restaurantRoutes } from "./routes/restaurants.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { walletRoutes } from "./routes/wallet.ts";
+import { requestTelemetry } from "./telemetry.ts";
 import { isJson } from "./validate.ts";
 
 /** The largest request body any route takes; the biggest is a full menu item with its groups. */
@@ -44,6 +45,10 @@ export const app = new Hono<AppEnv>();
 
 app.use("*", async (c, next) => {
   c.set("config", readConfig(c.env));
+  await next();
+});
+app.use("*", requestTelemetry());
+app.use("*", async (c, next) => {
   const traceparent = traceparentFrom(c.req.header("traceparent"));
   c.set("traceparent", traceparent);
   let opened: ReturnType<typeof openDb> | undefined;

@@ -349,6 +349,7 @@ const POLICY: Record<string, Policy> = {
     }),
   },
   "GET /api/admin/users": { roles: ["admin"], request: () => ({ path: "/api/admin/users" }) },
+  "GET /api/admin/system": { roles: ["admin"], request: () => ({ path: "/api/admin/system" }) },
   "POST /api/admin/users/{id}/disable": {
     roles: ["admin"],
     request: (w) => ({ path: `/api/admin/users/${w.bystander}/disable` }),

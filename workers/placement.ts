@@ -3,6 +3,7 @@ import { zoneOf } from "../domain/cells.ts";
 import { quoteMinutes } from "../domain/eta.ts";
 import { isOpenAt } from "../domain/hours.ts";
 import { priceCart } from "../domain/pricing.ts";
+import { peer } from "../durable-objects/peers.ts";
 import type { Db } from "../runtime/db.ts";
 import { CodedError, unwrap } from "../runtime/errors.ts";
 import type { Principal } from "../schema/auth.ts";
@@ -59,8 +60,8 @@ async function quoteFor(
 ): Promise<Quote> {
   const location = { lat: restaurant.lat, lng: restaurant.lng };
   const [kitchen, supply] = await Promise.all([
-    env.RestaurantActor.getByName(restaurant.id).kitchenState(),
-    env.ZoneActor.getByName(zoneOf(location)).supply(location),
+    peer(env, "gateway", "RestaurantActor", restaurant.id).kitchenState(),
+    peer(env, "gateway", "ZoneActor", zoneOf(location)).supply(location),
   ]);
   if (kitchen.paused)
     throw new CodedError("order.restaurant_paused", `${restaurant.name} has paused new orders`);
@@ -84,7 +85,7 @@ export async function placeOrder(
 ): Promise<{ order: Order; created: boolean }> {
   const orderId = await orderIdFor(deps.principal.userId, body.idempotencyKey);
   const requestHash = await hashRequest(body);
-  const actor = deps.env.OrderActor.getByName(orderId);
+  const actor = peer(deps.env, "gateway", "OrderActor", orderId);
   const prior = await actor.replay(requestHash);
   if (prior) return { order: unwrap(prior), created: false };
   await deps.limit.take();

@@ -103,3 +103,17 @@ export type BadgeTone = "neutral" | "success" | "warning" | "danger" | "info" | 
 export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; children: ReactNode }) {
   return <span className={`ui-badge ui-badge--${tone}`}>{children}</span>;
 }
+
+/** Headline figures in a grid of cards: a label and its value each (the admin's reports). */
+export function Figures({ figures }: { figures: readonly (readonly [string, string])[] }) {
+  return (
+    <div className="grid">
+      {figures.map(([label, value]) => (
+        <Card key={label}>
+          <div className="muted">{label}</div>
+          <strong style={{ fontSize: 24 }}>{value}</strong>
+        </Card>
+      ))}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@
  */
 export { useNow } from "./clock.ts";
 export { ConnectionBadge, LiveWaiting } from "./connection.tsx";
-export { Badge, type BadgeTone, Button, Card, Field, Input } from "./controls.tsx";
+export { Badge, type BadgeTone, Button, Card, Field, Figures, Input } from "./controls.tsx";
 export { Pager, usePager } from "./pager.tsx";
 export { Link, matchPath, RouterProvider, useRouter } from "./router.tsx";
 export { EmptyState, ErrorState, Spinner } from "./states.tsx";

@@ -1,5 +1,7 @@
+import { isolateTelemetry, shipTelemetryIfDue } from "../../runtime/telemetry.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import type { PendingEvents } from "../../schema/outbox.ts";
+import type { TelemetryBatch } from "../../schema/telemetry.ts";
 import type { Timers } from "../timers.ts";
 import { type DrainPolicy, defaultDrainPolicy, drainOutbox } from "./drain.ts";
 import { bridgeSender } from "./sender.ts";
@@ -14,6 +16,7 @@ const REPORT_ROWS_MAX = 1_000;
 export type Recordable = { type: string; seq: number; at: string; data: unknown };
 
 export type OutboxOptions = {
+  /** `<kind>:<id>`, as batches name their sender. */
   source: string;
   bridgeUrl: string;
   secret: string;
@@ -94,6 +97,27 @@ export class ActorOutbox {
         }),
       );
     }
+    await this.measure();
+  }
+
+  /**
+   * The outbox's depth and the age of its oldest event, into the isolate's telemetry, shipped to
+   * the bridge (with the rest of the isolate's sums) when due: what operators alert on when the
+   * bridge falls behind.
+   */
+  private async measure(): Promise<void> {
+    const { pending, oldestAt } = this.store.depth();
+    const nowMs = Date.now();
+    const ageSeconds = oldestAt === null ? 0 : Math.max(0, (nowMs - Date.parse(oldestAt)) / 1000);
+    isolateTelemetry.outbox(kindOf(this.options.source), this.options.source, pending, ageSeconds);
+    await shipTelemetryIfDue(
+      {
+        bridgeUrl: this.options.bridgeUrl,
+        secret: this.options.secret,
+        source: this.options.source,
+      },
+      nowMs,
+    );
   }
 
   report(): PendingEvents {
@@ -106,4 +130,15 @@ export class ActorOutbox {
     if (released > 0) this.timers.set(OUTBOX_TIMER, this.options.clock());
     return released;
   }
+}
+
+const KINDS: Record<string, TelemetryBatch["outboxes"][number]["kind"]> = {
+  order: "OrderActor",
+  restaurant: "RestaurantActor",
+  driver: "DriverActor",
+  zone: "ZoneActor",
+};
+
+function kindOf(source: string): TelemetryBatch["outboxes"][number]["kind"] {
+  return KINDS[source.split(":")[0] ?? ""] ?? "OrderActor";
 }

@@ -133,6 +133,17 @@ export class SqliteOutbox implements OutboxStore {
     return parked.length;
   }
 
+  /** How many events wait, and when the oldest of them happened. */
+  depth(): { pending: number; oldestAt: string | null } {
+    const pending = this.size();
+    if (pending === 0) return { pending, oldestAt: null };
+    const [row] = this.sql
+      .exec<{ envelope: string }>("select envelope from outbox order by pos limit 1")
+      .toArray();
+    const at = row ? (JSON.parse(row.envelope) as { at?: unknown }).at : null;
+    return { pending, oldestAt: typeof at === "string" ? at : null };
+  }
+
   size(): number {
     return this.sql.exec<{ n: number }>("select count(*) as n from outbox").one().n;
   }

@@ -1,8 +1,10 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 import { describeError } from "../../runtime/redact.ts";
 import { traceIdsOf } from "../../runtime/trace.ts";
+import type { SystemHealth } from "../../schema/admin.ts";
 import {
   type ErrorBody,
   type ErrorCode,
@@ -16,6 +18,7 @@ import {
   type SignatureCheck,
   verifyBody,
 } from "../../schema/outbox.ts";
+import { TelemetryBatch } from "../../schema/telemetry.ts";
 import type { EventBus } from "./bus.ts";
 
 /**
@@ -69,6 +72,10 @@ export type BridgeDeps = {
   /** Wall-clock milliseconds: signature freshness is judged by the bridge's own clock. */
   nowMs(): number;
   onBatch?(entry: BatchLog): void;
+  /** Takes the edge's measurements (POST /v1/telemetry, signed like a batch) when given. */
+  telemetry?: (batch: TelemetryBatch) => void;
+  /** Serves GET /v1/system (the admin System page's figures) when given. */
+  system?: () => Promise<SystemHealth>;
   /** Serves GET /metrics (Prometheus text) when given. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Overrides of the time limits above (tests shorten them). */
@@ -118,6 +125,55 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
   const readyTimeoutMs = deps.limits?.readyTimeoutMs ?? READY_TIMEOUT_MS;
   const publishTimeoutMs = deps.limits?.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS;
 
+  // The rest of an oversized body is never read, so this connection cannot carry another request:
+  // say so, or a keep-alive client sends its next request into a socket about to be cut.
+  const signedBodyLimit = bodyLimit({
+    maxSize: EVENT_BODY_BYTES_MAX,
+    onError: (c) => {
+      c.header("connection", "close");
+      return refuse(
+        c,
+        "request.too_large",
+        `the body is larger than ${EVENT_BODY_BYTES_MAX} bytes`,
+        {
+          limitBytes: EVENT_BODY_BYTES_MAX,
+        },
+      );
+    },
+  });
+
+  /** A signed body, checked cheapest first: signature, JSON, then its schema. */
+  async function readSigned<T>(
+    c: Context,
+    schema: z.ZodType<T>,
+    what: string,
+    nowMs: number,
+  ): Promise<{ ok: true; value: T } | { ok: false; refusal: Response }> {
+    const raw = await c.req.text();
+    const check = await verifyBody(deps.secret, raw, c.req.header(SIGNATURE_HEADER), nowMs);
+    if (check !== "valid") return { ok: false, refusal: refuse(c, ...signatureRefusal[check]) };
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return {
+        ok: false,
+        refusal: refuse(c, "request.malformed_json", "the body is not valid JSON"),
+      };
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return {
+      ok: false,
+      refusal: refuse(c, "request.invalid", `the body is not ${what}`, {
+        issues: parsed.error.issues.slice(0, 20).map((issue) => ({
+          path: issue.path.join("."),
+          message: issue.message,
+        })),
+      }),
+    };
+  }
+
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   const metrics = deps.metrics;
@@ -127,6 +183,9 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
       return c.body(body, 200, { "content-type": contentType });
     });
   }
+
+  const system = deps.system;
+  if (system) app.get("/v1/system", async (c) => c.json(await system()));
 
   app.get("/readyz", async (c) => {
     try {
@@ -139,81 +198,54 @@ export function createBridgeApp(deps: BridgeDeps): Hono {
     }
   });
 
-  app.post(
-    "/v1/events",
-    bodyLimit({
-      maxSize: EVENT_BODY_BYTES_MAX,
-      onError: (c) => {
-        // The rest of the body is never read, so this connection cannot carry another request:
-        // say so, or a keep-alive client sends its next request into a socket about to be cut.
-        c.header("connection", "close");
-        return refuse(
-          c,
-          "request.too_large",
-          `the body is larger than ${EVENT_BODY_BYTES_MAX} bytes`,
-          {
-            limitBytes: EVENT_BODY_BYTES_MAX,
-          },
-        );
-      },
-    }),
-    async (c) => {
-      const startedMs = deps.nowMs();
-      const raw = await c.req.text();
+  app.post("/v1/events", signedBodyLimit, async (c) => {
+    const startedMs = deps.nowMs();
+    const read = await readSigned(c, OutboxBatch, "an outbox batch", startedMs);
+    if (!read.ok) return read.refusal;
+    const batch = read.value;
 
-      const check = await verifyBody(deps.secret, raw, c.req.header(SIGNATURE_HEADER), startedMs);
-      if (check !== "valid") return refuse(c, ...signatureRefusal[check]);
-
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return refuse(c, "request.malformed_json", "the body is not valid JSON");
-      }
-      const parsed = OutboxBatch.safeParse(json);
-      if (!parsed.success) {
-        return refuse(c, "request.invalid", "the body is not an outbox batch", {
-          issues: parsed.error.issues.map((issue) => ({
-            path: issue.path.join("."),
-            message: issue.message,
-          })),
-        });
-      }
-      const batch = parsed.data;
-
-      let deadLettered: string[];
-      try {
-        ({ deadLettered } = await within(
-          deps.bus.publish(batch.events),
-          publishTimeoutMs,
-          "publishing the batch",
-        ));
-      } catch (error) {
-        deps.onBatch?.({
-          outcome: "unavailable",
-          source: batch.source,
-          count: batch.events.length,
-          durationMs: deps.nowMs() - startedMs,
-          error: messageOf(error),
-          traceIds: traceIdsOf(batch.events),
-        });
-        // Nothing is acknowledged: the actor keeps the whole batch and retries with backoff.
-        return refuse(c, "unavailable", "events could not be stored; retry later");
-      }
+    let deadLettered: string[];
+    try {
+      ({ deadLettered } = await within(
+        deps.bus.publish(batch.events),
+        publishTimeoutMs,
+        "publishing the batch",
+      ));
+    } catch (error) {
       deps.onBatch?.({
-        outcome: "accepted",
+        outcome: "unavailable",
         source: batch.source,
         count: batch.events.length,
-        deadLettered: deadLettered.length,
         durationMs: deps.nowMs() - startedMs,
+        error: messageOf(error),
         traceIds: traceIdsOf(batch.events),
       });
-      // Dead-lettered events are acknowledged too: they are durable in dead_letters, and holding
-      // them back would only have the actor resend a poison event forever.
-      const ack: OutboxAck = { accepted: batch.events.map((event) => event.id) };
-      return c.json(ack, 200);
-    },
-  );
+      // Nothing is acknowledged: the actor keeps the whole batch and retries with backoff.
+      return refuse(c, "unavailable", "events could not be stored; retry later");
+    }
+    deps.onBatch?.({
+      outcome: "accepted",
+      source: batch.source,
+      count: batch.events.length,
+      deadLettered: deadLettered.length,
+      durationMs: deps.nowMs() - startedMs,
+      traceIds: traceIdsOf(batch.events),
+    });
+    // Dead-lettered events are acknowledged too: they are durable in dead_letters, and holding
+    // them back would only have the actor resend a poison event forever.
+    const ack: OutboxAck = { accepted: batch.events.map((event) => event.id) };
+    return c.json(ack, 200);
+  });
+
+  const telemetry = deps.telemetry;
+  if (telemetry) {
+    app.post("/v1/telemetry", signedBodyLimit, async (c) => {
+      const read = await readSigned(c, TelemetryBatch, "a telemetry batch", deps.nowMs());
+      if (!read.ok) return read.refusal;
+      telemetry(read.value);
+      return c.body(null, 204);
+    });
+  }
 
   app.notFound((c) => refuse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
 

@@ -16,7 +16,9 @@ import type { MailConfig } from "./config.ts";
 import { KafkaBus, type KafkaOptions } from "./kafka-bus.ts";
 import { startLedgerRelay } from "./ledger-relay.ts";
 import { type BridgeMetrics, createBridgeMetrics, measured } from "./metrics.ts";
+import { platformMetrics } from "./platform-metrics.ts";
 import type { RelayLoop } from "./relay-loop.ts";
+import { systemHealth } from "./system-health.ts";
 
 export type BridgeOptions = {
   /** 0 picks a free port (tests). */
@@ -64,6 +66,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const database = openDb({ databaseUrl: options.databaseUrl, wsProxy: options.wsProxy });
   const deadLetters = postgresDeadLetters(database.db);
   const metrics = createBridgeMetrics();
+  const platform = platformMetrics(metrics.registry, database.db, Date.now);
   const kafka = options.kafka
     ? new KafkaBus({ options: options.kafka, deadLetters, metrics, log, nowMs: Date.now })
     : null;
@@ -75,6 +78,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       searchIndexer({ db: database.db, deadLetters }),
       analyticsConsumer({ db: database.db, deadLetters }),
       ledgerFlowsConsumer({ db: database.db, deadLetters }),
+      platform.stream,
     ];
     for (const consumer of consumers) bus.subscribe(measured(consumer, metrics, Date.now));
   }
@@ -142,6 +146,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       onBatch?.(entry);
     },
     metrics: () => metrics.render(),
+    system: async () => systemHealth(await metrics.registry.getMetricsAsJSON(), Date.now()),
+    telemetry: (batch) => platform.edge.ingest(batch, Date.now()),
   });
   // Once closing, every answer says so, so keep-alive clients let go of their connection and
   // the server can finish instead of waiting out their idle timeout.

@@ -505,6 +505,18 @@ describe.skipIf(browserMissing)("the apps in a browser", () => {
       await admin.getByRole("table").first().waitFor({ timeout: LIVE_TIMEOUT_MS });
       await expectAccessible(admin, "admin manage");
 
+      // The System page: the platform's health from the metrics the bridge serves, this journey's
+      // requests among them (each isolate ships its sums every 10 s; the page reads every 5 s).
+      await admin.getByRole("link", { name: "System", exact: true }).click();
+      await admin.getByRole("heading", { name: "System", exact: true }).waitFor();
+      await admin.getByText("up", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await admin
+        .getByRole("cell", { name: "/api/orders", exact: true })
+        .waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await admin.getByRole("heading", { name: "Outboxes" }).waitFor();
+      await screenshot(admin, "admin-system");
+      await expectAccessible(admin, "admin system");
+
       expect(await stillSamePage(customer)).toBe(true);
       expect(await stillSamePage(kitchen)).toBe(true);
       expect(await stillSamePage(courier)).toBe(true);

@@ -4,6 +4,7 @@ import { listRestaurants, listUsers, setUserDisabled } from "../../accounts/dire
 import { createStaff } from "../../accounts/users.ts";
 import { isZone, zoneOf } from "../../domain/cells.ts";
 import { distanceM } from "../../domain/geo.ts";
+import { peer } from "../../durable-objects/peers.ts";
 import { listActiveOrders } from "../../read-models/active-orders.ts";
 import type { Db } from "../../runtime/db.ts";
 import { CodedError, unwrap } from "../../runtime/errors.ts";
@@ -14,6 +15,7 @@ import {
   AdminUser,
   CourierChoices,
   RestaurantAdminQuery,
+  SystemHealth,
   UserList,
   UserListQuery,
   UserParam,
@@ -40,6 +42,15 @@ export const adminRoutes = new Hono<AppEnv>()
     body(CreateStaffBody),
     async (c) =>
       c.json({ user: await createStaff(c.var.db(), c.req.valid("json"), Date.now()) }, 201),
+  )
+  .get(
+    "/admin/system",
+    doc(
+      "The platform's live health (requests, errors, p99s, outboxes, consumer lag, dispatch), from the metrics the bridge serves to Prometheus",
+      "admin",
+      { 200: SystemHealth },
+    ),
+    async (c) => c.json(await readSystemHealth(c.var.config.bridgeUrl, Date.now())),
   )
   .get(
     "/admin/users",
@@ -99,7 +110,7 @@ export const adminRoutes = new Hono<AppEnv>()
     async (c) =>
       c.json(
         await listRestaurants(c.var.db(), c.req.valid("query"), (id) =>
-          c.env.RestaurantActor.getByName(id).kitchenState(),
+          peer(c.env, "gateway", "RestaurantActor", id).kitchenState(),
         ),
       ),
   )
@@ -116,7 +127,7 @@ export const adminRoutes = new Hono<AppEnv>()
       const who = c.var.principal;
       return c.json(
         await listActiveOrders(c.var.db(), c.req.valid("query"), Date.now(), (orderId) =>
-          c.env.OrderActor.getByName(orderId).view(who),
+          peer(c.env, "gateway", "OrderActor", orderId).view(who),
         ),
       );
     },
@@ -132,11 +143,11 @@ export const adminRoutes = new Hono<AppEnv>()
     params(OrderParam),
     async (c) => {
       const order = unwrap(
-        await c.env.OrderActor.getByName(c.req.valid("param").id).view(c.var.principal),
+        await peer(c.env, "gateway", "OrderActor", c.req.valid("param").id).view(c.var.principal),
       );
       const at = order.restaurant.location;
       const zone = zoneOf(at);
-      const snapshot = await c.env.ZoneActor.getByName(zone).view();
+      const snapshot = await peer(c.env, "gateway", "ZoneActor", zone).view();
       const couriers = snapshot.drivers
         .filter((d) => d.state !== "busy")
         .map((d) => ({
@@ -164,13 +175,13 @@ export const adminRoutes = new Hono<AppEnv>()
       // Through the courier's actor, as an accepted offer goes: it checks the courier can take
       // the job, asks the order's compare-and-set, and keeps the job it won.
       unwrap(
-        await c.env.DriverActor.getByName(c.req.valid("json").driverId).assignByAdmin(
+        await peer(c.env, "gateway", "DriverActor", c.req.valid("json").driverId).assignByAdmin(
           who,
           orderId,
           c.req.header("idempotency-key")?.slice(0, 64) ?? crypto.randomUUID(),
         ),
       );
-      return c.json(unwrap(await c.env.OrderActor.getByName(orderId).view(who)));
+      return c.json(unwrap(await peer(c.env, "gateway", "OrderActor", orderId).view(who)));
     },
   )
   .post(
@@ -183,7 +194,7 @@ export const adminRoutes = new Hono<AppEnv>()
     ),
     params(OrderParam),
     async (c) => {
-      const order = c.env.OrderActor.getByName(c.req.valid("param").id);
+      const order = peer(c.env, "gateway", "OrderActor", c.req.valid("param").id);
       const who = c.var.principal;
       const current = unwrap(await order.view(who));
       if (current.driverId === null) {
@@ -216,7 +227,7 @@ export const adminRoutes = new Hono<AppEnv>()
     params(OrderParam),
     body(ConfirmDeliveryBody),
     async (c) => {
-      const order = c.env.OrderActor.getByName(c.req.valid("param").id);
+      const order = peer(c.env, "gateway", "OrderActor", c.req.valid("param").id);
       const { reason } = c.req.valid("json");
       return c.json(
         unwrap(
@@ -297,12 +308,38 @@ async function mustExist(db: Db, target: LiveTarget): Promise<void> {
 function outboxOf(env: Env, target: LiveTarget) {
   switch (target.kind) {
     case "order":
-      return env.OrderActor.getByName(target.id);
+      return peer(env, "gateway", "OrderActor", target.id);
     case "restaurant":
-      return env.RestaurantActor.getByName(target.id);
+      return peer(env, "gateway", "RestaurantActor", target.id);
     case "driver":
-      return env.DriverActor.getByName(target.id);
+      return peer(env, "gateway", "DriverActor", target.id);
     case "zone":
-      return env.ZoneActor.getByName(target.id);
+      return peer(env, "gateway", "ZoneActor", target.id);
   }
+}
+
+/** The bridge gets this long to answer; the page then says it is down rather than hang. */
+const SYSTEM_TIMEOUT_MS = 3_000;
+
+/** The bridge's figures, or "down" with nothing else when it does not answer well. */
+async function readSystemHealth(bridgeUrl: string, nowMs: number): Promise<SystemHealth> {
+  try {
+    const response = await fetch(new URL("/v1/system", bridgeUrl), {
+      signal: AbortSignal.timeout(SYSTEM_TIMEOUT_MS),
+    });
+    const parsed = SystemHealth.safeParse(response.ok ? await response.json() : null);
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Unreachable or too slow: said below.
+  }
+  return {
+    at: new Date(nowMs).toISOString(),
+    bridge: "down",
+    requests: { total: 0, errors: 0, errorRatio: null },
+    routes: [],
+    outboxes: [],
+    consumerLag: [],
+    dispatch: { waiting: 0, oldestWaitingSeconds: 0 },
+    ledger: { openHolds: null },
+  };
 }

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { peer } from "../../durable-objects/peers.ts";
 import { unwrap } from "../../runtime/errors.ts";
 import { DriverCommand, DriverState, FixBody } from "../../schema/dispatch.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -14,7 +15,9 @@ export const driverRoutes = new Hono<AppEnv>()
     doc("The courier's state: online, position, offer, jobs", "drivers", { 200: DriverState }),
     async (c) =>
       c.json(
-        unwrap(await c.env.DriverActor.getByName(c.var.principal.userId).view(c.var.principal)),
+        unwrap(
+          await peer(c.env, "gateway", "DriverActor", c.var.principal.userId).view(c.var.principal),
+        ),
       ),
   )
   .post(
@@ -28,7 +31,7 @@ export const driverRoutes = new Hono<AppEnv>()
     body(FixBody),
     async (c) => {
       unwrap(
-        await c.env.DriverActor.getByName(c.var.principal.userId).fix(
+        await peer(c.env, "gateway", "DriverActor", c.var.principal.userId).fix(
           c.var.principal,
           c.req.valid("json").fix,
         ),
@@ -46,7 +49,7 @@ export const driverRoutes = new Hono<AppEnv>()
     ),
     body(DriverCommand),
     async (c) => {
-      const actor = c.env.DriverActor.getByName(c.var.principal.userId);
+      const actor = peer(c.env, "gateway", "DriverActor", c.var.principal.userId);
       unwrap(await actor.driverCommand(c.var.principal, c.req.valid("json")));
       return c.json(unwrap(await actor.view(c.var.principal)));
     },

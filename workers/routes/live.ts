@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { issueTicket, verifyTicket } from "../../accounts/tokens.ts";
+import { peer } from "../../durable-objects/peers.ts";
 import { PRINCIPAL_HEADER } from "../../durable-objects/sockets.ts";
 import { CodedError, unwrap } from "../../runtime/errors.ts";
 import { LiveTarget, type Principal, SocketTicket, SocketTicketBody } from "../../schema/auth.ts";
@@ -13,11 +14,11 @@ import { body, params } from "../validate.ts";
 async function mayWatch(env: Env, who: Principal, target: LiveTarget): Promise<boolean> {
   switch (target.kind) {
     case "order":
-      return (await env.OrderActor.getByName(target.id).view(who)).ok;
+      return (await peer(env, "gateway", "OrderActor", target.id).view(who)).ok;
     case "restaurant":
       return who.role === "admin" || (who.role === "restaurant" && who.restaurantId === target.id);
     case "driver":
-      return (await env.DriverActor.getByName(target.id).view(who)).ok;
+      return (await peer(env, "gateway", "DriverActor", target.id).view(who)).ok;
     case "zone":
       return who.role === "admin";
   }
@@ -26,13 +27,13 @@ async function mayWatch(env: Env, who: Principal, target: LiveTarget): Promise<b
 function stubFor(env: Env, target: LiveTarget): { fetch(request: Request): Promise<Response> } {
   switch (target.kind) {
     case "order":
-      return env.OrderActor.getByName(target.id);
+      return peer(env, "gateway", "OrderActor", target.id);
     case "restaurant":
-      return env.RestaurantActor.getByName(target.id);
+      return peer(env, "gateway", "RestaurantActor", target.id);
     case "driver":
-      return env.DriverActor.getByName(target.id);
+      return peer(env, "gateway", "DriverActor", target.id);
     case "zone":
-      return env.ZoneActor.getByName(target.id);
+      return peer(env, "gateway", "ZoneActor", target.id);
   }
 }
 

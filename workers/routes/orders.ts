@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { type Context, Hono } from "hono";
+import { peer } from "../../durable-objects/peers.ts";
 import { uuidFor } from "../../ledger/ids.ts";
 import { unwrap } from "../../runtime/errors.ts";
 import { orderHistory } from "../../schema/db/index.ts";
@@ -39,7 +40,7 @@ function commandIdOf(c: Context<AppEnv>): string | null {
 async function kitchenCommand(c: Context<AppEnv>, orderId: string, command: OrderCommand) {
   return c.json(
     unwrap(
-      await c.env.OrderActor.getByName(orderId).command(
+      await peer(c.env, "gateway", "OrderActor", orderId).command(
         c.var.principal,
         command,
         commandIdOf(c),
@@ -153,7 +154,9 @@ export const orderRoutes = new Hono<AppEnv>()
     params(OrderParam),
     async (c) =>
       c.json(
-        unwrap(await c.env.OrderActor.getByName(c.req.valid("param").id).view(c.var.principal)),
+        unwrap(
+          await peer(c.env, "gateway", "OrderActor", c.req.valid("param").id).view(c.var.principal),
+        ),
       ),
   )
   .post(
@@ -169,7 +172,7 @@ export const orderRoutes = new Hono<AppEnv>()
     body(CancelBody),
     async (c) => {
       const { reason } = c.req.valid("json");
-      const result = await c.env.OrderActor.getByName(c.req.valid("param").id).command(
+      const result = await peer(c.env, "gateway", "OrderActor", c.req.valid("param").id).command(
         c.var.principal,
         { type: "cancel", ...(reason ? { reason } : {}) },
         commandIdOf(c),
@@ -198,7 +201,7 @@ export const orderRoutes = new Hono<AppEnv>()
       const refundId = commandId
         ? uuidFor(`refund:${orderId}:${c.var.principal.userId}:${commandId}`)
         : crypto.randomUUID();
-      const result = await c.env.OrderActor.getByName(orderId).command(
+      const result = await peer(c.env, "gateway", "OrderActor", orderId).command(
         c.var.principal,
         { type: "refund", refundId, amountCents, reason },
         commandId,
@@ -220,7 +223,7 @@ export const orderRoutes = new Hono<AppEnv>()
     body(RatingBody),
     async (c) => {
       const { stars, comment } = c.req.valid("json");
-      const result = await c.env.OrderActor.getByName(c.req.valid("param").id).command(
+      const result = await peer(c.env, "gateway", "OrderActor", c.req.valid("param").id).command(
         c.var.principal,
         { type: "rate", stars, ...(comment ? { comment } : {}) },
         commandIdOf(c),

@@ -12,6 +12,7 @@ import {
   updateRestaurant,
 } from "../../catalog/menu.ts";
 import { findRestaurant, listNearby, loadRestaurant } from "../../catalog/queries.ts";
+import { peer } from "../../durable-objects/peers.ts";
 import { CodedError, unwrap } from "../../runtime/errors.ts";
 import {
   CategoryBody,
@@ -242,7 +243,9 @@ export const restaurantRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id } = c.req.valid("param");
       await ownRestaurant(c, id);
-      return c.json(unwrap(await c.env.RestaurantActor.getByName(id).board(c.var.principal)));
+      return c.json(
+        unwrap(await peer(c.env, "gateway", "RestaurantActor", id).board(c.var.principal)),
+      );
     },
   )
   .post(
@@ -255,7 +258,7 @@ export const restaurantRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid("param");
       await ownRestaurant(c, id);
       const change = c.req.valid("json");
-      const kitchen = c.env.RestaurantActor.getByName(id);
+      const kitchen = peer(c.env, "gateway", "RestaurantActor", id);
       let state: KitchenState = await kitchen.kitchenState();
       if (change.busy !== undefined || change.extraPrepMinutes !== undefined) {
         const busy = change.busy ?? state.busy;

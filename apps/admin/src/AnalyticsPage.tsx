@@ -1,5 +1,5 @@
 import type { AdminAnalytics } from "../../../schema/analytics.ts";
-import { Card, ErrorState, Spinner } from "../../ui/index.ts";
+import { Card, ErrorState, Figures, Spinner } from "../../ui/index.ts";
 import { formatCents } from "../../ui/money.ts";
 import { useApiQuery } from "../../ui/query.tsx";
 import { api } from "./session.ts";
@@ -38,14 +38,7 @@ export default function AnalyticsPage() {
       <p className="muted">
         {new Date(report.from).toLocaleString()} – {new Date(report.to).toLocaleString()}
       </p>
-      <div className="grid">
-        {figures.map(([label, value]) => (
-          <Card key={label}>
-            <div className="muted">{label}</div>
-            <strong style={{ fontSize: 24 }}>{value}</strong>
-          </Card>
-        ))}
-      </div>
+      <Figures figures={figures} />
       <Card aria-label="Orders per hour">
         <h2>Orders per hour</h2>
         {series.length === 0 ? <p className="muted">No orders in this window.</p> : null}

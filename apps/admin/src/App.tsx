@@ -9,6 +9,7 @@ const CityPage = lazy(() => import("./CityPage.tsx").then((m) => ({ default: m.C
 const AnalyticsPage = lazy(() => import("./AnalyticsPage.tsx"));
 const OrdersPage = lazy(() => import("./OrdersPage.tsx"));
 const ManagePage = lazy(() => import("./ManagePage.tsx"));
+const SystemPage = lazy(() => import("./SystemPage.tsx"));
 
 export function App() {
   const session = useSession();
@@ -24,6 +25,7 @@ export function App() {
         { to: "/analytics", label: "Analytics" },
         { to: "/orders", label: "Orders" },
         { to: "/manage", label: "Manage" },
+        { to: "/system", label: "System" },
       ]}
       allowed={(s) => s.user.role === "admin"}
       wrongAccount="This is the admin app; sign in with an admin account."
@@ -37,6 +39,8 @@ export function App() {
             <OrdersPage />
           ) : path.startsWith("/manage") ? (
             <ManagePage />
+          ) : path.startsWith("/system") ? (
+            <SystemPage />
           ) : (
             <CityPage />
           )}
