@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CodedError } from "../runtime/errors.ts";
+import { logLine } from "../runtime/log.ts";
 import { redactError } from "../runtime/redact.ts";
 import {
   type ErrorBody,
@@ -39,14 +40,11 @@ export function onError(error: Error, c: Context): Response {
       error.status === 401 || error.status === 404 ? error.status : 400,
     );
   }
-  console.error(
-    JSON.stringify({
-      msg: "unhandled error",
-      path: c.req.path,
-      traceparent: c.get("traceparent" as never),
-      // Never the stack's message or the query's parameters: see runtime/redact.ts.
-      error: redactError(error),
-    }),
-  );
+  logLine("error", "unhandled error", {
+    path: c.req.path,
+    traceparent: c.get("traceparent" as never),
+    // Never the stack's message or the query's parameters: see runtime/redact.ts.
+    error: redactError(error),
+  });
   return c.json(errorBody("internal", "something went wrong on our side"), 500);
 }

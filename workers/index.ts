@@ -1,6 +1,7 @@
 import { sweepExpiredHolds } from "../ledger/sweeper.ts";
 import { readConfig } from "../runtime/config.ts";
 import { openDb } from "../runtime/db.ts";
+import { logLine } from "../runtime/log.ts";
 import { app } from "./app.ts";
 import { appShellPath } from "./assets.ts";
 
@@ -32,7 +33,7 @@ export default {
     const { db, close } = openDb({ databaseUrl: config.databaseUrl, wsProxy: config.dbWsProxy });
     try {
       const voided = await sweepExpiredHolds(db, controller.scheduledTime);
-      if (voided > 0) console.log(JSON.stringify({ msg: "ledger sweep", voided }));
+      if (voided > 0) logLine("info", "ledger sweep", { voided });
     } finally {
       await close();
     }

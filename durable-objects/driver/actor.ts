@@ -1,6 +1,7 @@
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import { z } from "zod";
 import { readConfig } from "../../runtime/config.ts";
+import { logLine } from "../../runtime/log.ts";
 import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
@@ -485,7 +486,7 @@ export class DriverActor extends Server<Env> {
   }
 
   private warn(msg: string, fields: Record<string, unknown>): void {
-    console.warn(JSON.stringify({ msg, driverId: this.courier.driverId, ...fields }));
+    logLine("warn", msg, { driverId: this.courier.driverId, ...fields });
   }
 }
 

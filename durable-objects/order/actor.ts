@@ -2,6 +2,7 @@ import { type Connection, type ConnectionContext, Server, type WSMessage } from 
 import { holdStep, moneyStepFor, pointsReversalStep } from "../../ledger/order-money.ts";
 import { readConfig } from "../../runtime/config.ts";
 import { openDb } from "../../runtime/db.ts";
+import { logLine } from "../../runtime/log.ts";
 import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import type { Principal } from "../../schema/auth.ts";
@@ -597,7 +598,7 @@ export class OrderActor extends Server<Env> {
   }
 
   private warn(msg: string, fields: Record<string, unknown>): void {
-    console.warn(JSON.stringify({ msg, orderId: this.order?.id, ...fields }));
+    logLine("warn", msg, { orderId: this.order?.id, ...fields });
   }
 }
 

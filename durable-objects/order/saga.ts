@@ -16,6 +16,7 @@ import {
   type Verdict,
   verdictOf,
 } from "../../ledger/order-money.ts";
+import { logLine } from "../../runtime/log.ts";
 import { describeError } from "../../runtime/redact.ts";
 import { backoff, backoffDelayMs } from "../../runtime/retry.ts";
 import { fail, ok, type Result } from "../../schema/errors.ts";
@@ -353,5 +354,5 @@ export class OrderSaga {
 }
 
 function log(msg: string, step: string, details: unknown): void {
-  console.warn(JSON.stringify({ msg, step, details }));
+  logLine("warn", msg, { step, details });
 }

@@ -1,3 +1,4 @@
+import { logLine } from "../../runtime/log.ts";
 import { isolateTelemetry, shipTelemetryIfDue } from "../../runtime/telemetry.ts";
 import type { EventEnvelope } from "../../schema/events.ts";
 import type { PendingEvents } from "../../schema/outbox.ts";
@@ -78,24 +79,19 @@ export class ActorOutbox {
       this.options.policy ?? defaultDrainPolicy,
     );
     if (outcome.parked.length > 0) {
-      console.error(
-        JSON.stringify({
-          msg: "outbox parked events the bridge refused for good; an admin may release them",
+      logLine(
+        "error",
+        "outbox parked events the bridge refused for good; an admin may release them",
+        {
           source: this.options.source,
           eventIds: outcome.parked,
-        }),
+        },
       );
     }
     if (outcome.state === "more") this.timers.set(OUTBOX_TIMER, clock());
     if (outcome.state === "retry") {
       this.timers.set(OUTBOX_TIMER, outcome.retryAtMs);
-      console.warn(
-        JSON.stringify({
-          msg: "outbox flush failed",
-          source: this.options.source,
-          error: outcome.error,
-        }),
-      );
+      logLine("warn", "outbox flush failed", { source: this.options.source, error: outcome.error });
     }
     await this.measure();
   }

@@ -4,6 +4,7 @@ import { type DispatchPolicy, defaultDispatchPolicy } from "../../dispatch/escal
 import { FleetIndex } from "../../dispatch/fleet-index.ts";
 import { travelMs } from "../../domain/geo.ts";
 import { readConfig } from "../../runtime/config.ts";
+import { logLine } from "../../runtime/log.ts";
 import { describeError } from "../../runtime/redact.ts";
 import { traceparentFrom } from "../../runtime/trace.ts";
 import {
@@ -544,7 +545,7 @@ export class ZoneActor extends Server<Env> {
   }
 
   private warn(msg: string, fields: Record<string, unknown>): void {
-    console.warn(JSON.stringify({ msg, zone: this.book.zone, ...fields }));
+    logLine("warn", msg, { zone: this.book.zone, ...fields });
   }
 }
 

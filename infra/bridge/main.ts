@@ -1,12 +1,14 @@
+import pino from "pino";
 import { describeError } from "../../runtime/redact.ts";
 import { readBridgeConfig } from "./config.ts";
+import { bridgeLogger, lineLogger } from "./logger.ts";
 import { startBridge } from "./server.ts";
 
 /**
  * The bridge as a process: `node infra/bridge/main.ts`, configured by environment (PORT, HOST,
  * DATABASE_URL, DB_WS_PROXY, OUTBOX_SECRET; for Kafka KAFKA_BROKERS and the optional
  * KAFKA_TOPIC_PREFIX, KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, BRIDGE_MODE; for mail SMTP_URL or
- * MAILBOX_DIR, and MAIL_FROM). Logs are JSON lines
+ * MAILBOX_DIR, and MAIL_FROM). Logs are pino's JSON lines (logger.ts)
  * on stdout: one per batch received, one per batch a consumer applied, each with the trace ids of
  * its events, and the Kafka client's warnings.
  */
@@ -14,9 +16,8 @@ import { startBridge } from "./server.ts";
 /** A shutdown that takes longer than this is cut short; Kubernetes' own grace period is 30 s. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
-function log(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`);
-}
+// Written synchronously: the process exits right after its last line (stop(), below).
+const log = lineLogger(bridgeLogger(pino.destination({ dest: 1, sync: true })));
 
 const read = readBridgeConfig(process.env);
 if (!read.ok) {

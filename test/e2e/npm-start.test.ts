@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALWAYS_OPEN_SLUG, DEMO_PASSWORDS, DEMO_STAFF } from "../../infra/demo/city.ts";
 import type { RestaurantSummary, RestaurantWithMenu } from "../../schema/catalog.ts";
@@ -10,6 +12,8 @@ import { type NpmStart, npmStart } from "./npm-start.ts";
 const START_TIMEOUT_MS = 180_000;
 
 let stack: NpmStart;
+/** What the journey below handled that must never reach a log. */
+const secrets: string[] = [];
 
 beforeAll(async () => {
   stack = await npmStart([], START_TIMEOUT_MS);
@@ -39,15 +43,14 @@ describe("npm start", () => {
     const customer = new Client(stack.baseUrl);
     const kitchen = new Client(stack.baseUrl);
     try {
-      await customer.signUp(
-        {
-          email: `e2e-${Date.now()}@example.com`,
-          password: "a long enough password",
-          name: "Ezra Tester",
-        },
+      const email = `e2e-${Date.now()}@example.com`;
+      const session = await customer.signUp(
+        { email, password: "a long enough password", name: "Ezra Tester" },
         stack.mailboxDir,
       );
+      secrets.push(email, "a long enough password", session.accessToken, session.refreshToken);
       await customer.topUp(20_000);
+      secrets.push("4242 4242 4242 4242", "4242424242424242");
 
       const nearby = await customer.call<{ restaurants: RestaurantSummary[] }>(
         "/api/restaurants?lat=30.2672&lng=-97.7431&radiusM=10000",
@@ -120,5 +123,32 @@ describe("npm start", () => {
       customer.close();
       kitchen.close();
     }
+  });
+
+  it("logs nothing secret or personal from the whole journey, in the bridge's and the Worker's lines", () => {
+    const logged = stack.output.filter((line) => /^\[(bridge|worker)\]/.test(line));
+    expect(logged.length).toBeGreaterThan(0);
+    const local = JSON.parse(
+      readFileSync(path.join(stack.stateDir, "secrets.json"), "utf8"),
+    ) as Record<string, string>;
+    const needles = [...secrets, ...Object.values(local)];
+    expect(needles.length).toBeGreaterThan(6);
+    for (const needle of needles)
+      expect(
+        logged.filter((line) => line.includes(needle)),
+        "a secret in the logs",
+      ).toEqual([]);
+    // No token of any session, and no address of anyone, whoever it belongs to.
+    const jwt = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./;
+    const address = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}/;
+    expect(logged.filter((line) => jwt.test(line) || address.test(line))).toEqual([]);
+    // The bridge's lines are structured, with the edge's field names.
+    const bridgeLine = logged.find((line) => line.startsWith("[bridge] {"));
+    expect(JSON.parse(bridgeLine!.slice("[bridge] ".length))).toMatchObject({
+      level: expect.any(String),
+      time: expect.any(String),
+      service: "dizh-bridge",
+      msg: expect.any(String),
+    });
   });
 });

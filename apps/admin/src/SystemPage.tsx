@@ -40,7 +40,7 @@ export default function SystemPage() {
         · as of {new Date(health.at).toLocaleTimeString()} · counts since the bridge started
       </p>
       <Figures figures={figures} />
-      <Card aria-label="Routes">
+      <Card aria-label="Busiest routes">
         <h2>Busiest routes</h2>
         <Table
           head={["Route", "Requests", "5xx", "p50", "p99"]}
