@@ -122,7 +122,7 @@ function merge(into: DurationSums, from: DurationSums): void {
 
 /** An isolate ships its sums at most this often (and only when it has some). */
 export const TELEMETRY_EVERY_MS = 10_000;
-const SHIP_TIMEOUT_MS = 5_000;
+const SHIP_TIMEOUT_MS = 2_000;
 
 /** The isolate's one recorder: the gateway's middleware, the actor stubs and the outboxes share it. */
 export const isolateTelemetry = new Telemetry(Date.now());

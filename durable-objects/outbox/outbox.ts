@@ -93,7 +93,7 @@ export class ActorOutbox {
       this.timers.set(OUTBOX_TIMER, outcome.retryAtMs);
       logLine("warn", "outbox flush failed", { source: this.options.source, error: outcome.error });
     }
-    await this.measure();
+    this.measure();
   }
 
   /**
@@ -101,12 +101,14 @@ export class ActorOutbox {
    * the bridge (with the rest of the isolate's sums) when due: what operators alert on when the
    * bridge falls behind.
    */
-  private async measure(): Promise<void> {
+  private measure(): void {
     const { pending, oldestAt } = this.store.depth();
     const nowMs = Date.now();
     const ageSeconds = oldestAt === null ? 0 : Math.max(0, (nowMs - Date.parse(oldestAt)) / 1000);
     isolateTelemetry.outbox(kindOf(this.options.source), this.options.source, pending, ageSeconds);
-    await shipTelemetryIfDue(
+    // Not awaited: a slow or absent bridge must never hold up the actor's alarm. A shipment lost
+    // with an evicted actor is a few seconds of measurements, never an event.
+    void shipTelemetryIfDue(
       {
         bridgeUrl: this.options.bridgeUrl,
         secret: this.options.secret,
