@@ -15,7 +15,7 @@ type UserRow = typeof users.$inferSelect;
 
 /** Where a role's app lives on the platform's origin: links land in the app that signs in. */
 function appPath(role: Role): string {
-  return role === "customer" ? "" : `/${role === "restaurant" ? "restaurant" : role}`;
+  return role === "customer" ? "" : `/${role}`;
 }
 
 /**

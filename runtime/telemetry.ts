@@ -18,12 +18,21 @@ type Request = TelemetryBatch["requests"][number];
 type ActorCall = TelemetryBatch["actorCalls"][number];
 type Outbox = TelemetryBatch["outboxes"][number];
 
-function emptySums(): DurationSums {
+/** Sums with no observation yet. */
+export function emptySums(): DurationSums {
   return {
     buckets: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
     sumSeconds: 0,
     count: 0,
   };
+}
+
+/** Adds `from` into `into`, bucket by bucket (another isolate's sums, or a shipment put back). */
+export function addSums(into: DurationSums, from: DurationSums): void {
+  for (let i = 0; i < into.buckets.length; i++)
+    into.buckets[i] = (into.buckets[i] ?? 0) + (from.buckets[i] ?? 0);
+  into.sumSeconds += from.sumSeconds;
+  into.count += from.count;
 }
 
 function observe(sums: DurationSums, seconds: number): void {
@@ -34,9 +43,56 @@ function observe(sums: DurationSums, seconds: number): void {
   sums.count += 1;
 }
 
+/** Duration sums by labels, keyed by `keyOf`; a new series past SERIES_MAX is dropped. */
+class SeriesSums<L extends object> {
+  private series = new Map<string, L & { durations: DurationSums }>();
+  private readonly keyOf: (labels: L) => string;
+
+  constructor(keyOf: (labels: L) => string) {
+    this.keyOf = keyOf;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  observe(labels: L, seconds: number): void {
+    const sums = this.sumsOf(labels);
+    if (sums) observe(sums, seconds);
+  }
+
+  add(labels: L, from: DurationSums): void {
+    const sums = this.sumsOf(labels);
+    if (sums) addSums(sums, from);
+  }
+
+  take(): (L & { durations: DurationSums })[] {
+    const all = [...this.series.values()];
+    this.series = new Map();
+    return all;
+  }
+
+  private sumsOf(labels: L): DurationSums | null {
+    const key = this.keyOf(labels);
+    const known = this.series.get(key);
+    if (known) return known.durations;
+    if (this.series.size >= SERIES_MAX) return null;
+    const entry = { ...labels, durations: emptySums() };
+    this.series.set(key, entry);
+    return entry.durations;
+  }
+}
+
+type RequestLabels = Omit<Request, "durations">;
+type ActorCallLabels = Omit<ActorCall, "durations">;
+
 export class Telemetry {
-  private requests = new Map<string, Request>();
-  private actorCalls = new Map<string, ActorCall>();
+  private readonly requests = new SeriesSums<RequestLabels>(
+    (r) => `${r.method} ${r.route} ${r.status}`,
+  );
+  private readonly actorCalls = new SeriesSums<ActorCallLabels>(
+    (c) => `${c.kind}.${c.operation} ${c.outcome}`,
+  );
   private outboxes = new Map<string, Outbox>();
   private lastShippedMs: number;
 
@@ -45,26 +101,11 @@ export class Telemetry {
   }
 
   request(route: string, method: Request["method"], status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.requests.get(key);
-    if (!series) {
-      if (this.requests.size >= SERIES_MAX) return;
-      series = { route, method, status, durations: emptySums() };
-      this.requests.set(key, series);
-    }
-    observe(series.durations, seconds);
+    this.requests.observe({ route, method, status }, seconds);
   }
 
   actorCall(kind: ActorCall["kind"], operation: string, ok: boolean, seconds: number): void {
-    const outcome = ok ? "ok" : "error";
-    const key = `${kind}.${operation} ${outcome}`;
-    let series = this.actorCalls.get(key);
-    if (!series) {
-      if (this.actorCalls.size >= SERIES_MAX) return;
-      series = { kind, operation, outcome, durations: emptySums() };
-      this.actorCalls.set(key, series);
-    }
-    observe(series.durations, seconds);
+    this.actorCalls.observe({ kind, operation, outcome: ok ? "ok" : "error" }, seconds);
   }
 
   outbox(kind: Outbox["kind"], actor: string, pending: number, oldestAgeSeconds: number): void {
@@ -82,12 +123,10 @@ export class Telemetry {
   take(source: string, nowMs: number): TelemetryBatch {
     const batch: TelemetryBatch = {
       source,
-      requests: [...this.requests.values()],
-      actorCalls: [...this.actorCalls.values()],
+      requests: this.requests.take(),
+      actorCalls: this.actorCalls.take(),
       outboxes: [...this.outboxes.values()],
     };
-    this.requests = new Map();
-    this.actorCalls = new Map();
     this.outboxes = new Map();
     this.lastShippedMs = nowMs;
     return batch;
@@ -95,29 +134,12 @@ export class Telemetry {
 
   /** Puts back a batch that could not be shipped, so the next shipment carries it. */
   restore(batch: TelemetryBatch): void {
-    for (const r of batch.requests) {
-      const key = `${r.method} ${r.route} ${r.status}`;
-      const series = this.requests.get(key) ?? { ...r, durations: emptySums() };
-      merge(series.durations, r.durations);
-      this.requests.set(key, series);
-    }
-    for (const call of batch.actorCalls) {
-      const key = `${call.kind}.${call.operation} ${call.outcome}`;
-      const series = this.actorCalls.get(key) ?? { ...call, durations: emptySums() };
-      merge(series.durations, call.durations);
-      this.actorCalls.set(key, series);
-    }
+    for (const { durations, ...labels } of batch.requests) this.requests.add(labels, durations);
+    for (const { durations, ...labels } of batch.actorCalls) this.actorCalls.add(labels, durations);
     // A newer report of an outbox wins over the one that could not be shipped.
     for (const outbox of batch.outboxes)
       if (!this.outboxes.has(outbox.actor)) this.outboxes.set(outbox.actor, outbox);
   }
-}
-
-function merge(into: DurationSums, from: DurationSums): void {
-  for (let i = 0; i < into.buckets.length; i++)
-    into.buckets[i] = (into.buckets[i] ?? 0) + (from.buckets[i] ?? 0);
-  into.sumSeconds += from.sumSeconds;
-  into.count += from.count;
 }
 
 /** An isolate ships its sums at most this often (and only when it has some). */

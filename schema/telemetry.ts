@@ -22,6 +22,9 @@ export type DurationSums = z.infer<typeof DurationSums>;
 export const ACTOR_KINDS = ["OrderActor", "RestaurantActor", "DriverActor", "ZoneActor"] as const;
 export const TelemetryActorKind = z.enum([...ACTOR_KINDS, "RateLimiter"]);
 
+/** The methods a request is counted under. */
+export const TelemetryMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
+
 /** A label value we made (a route pattern, a method name): short and plain, never input. */
 const Label = z.string().regex(/^[A-Za-z0-9_/:{}.*-]{1,120}$/);
 
@@ -31,7 +34,7 @@ export const TelemetryBatch = z.object({
     .array(
       z.object({
         route: Label,
-        method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
+        method: TelemetryMethod,
         status: z.number().int().min(100).max(599),
         durations: DurationSums,
       }),

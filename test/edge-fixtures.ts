@@ -198,9 +198,7 @@ export async function staffSession(
   await close();
   const reply = await api<Session>("/api/auth/login", {
     body: { email, password },
-    headers: {
-      "cf-connecting-ip": `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
-    },
+    headers: someClientIp(),
   });
   if (reply.status !== 200)
     throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);

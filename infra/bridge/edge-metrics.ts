@@ -1,4 +1,5 @@
 import type { Registry } from "prom-client";
+import { addSums, emptySums } from "../../runtime/telemetry.ts";
 import {
   DURATION_BUCKETS_SECONDS,
   type DurationSums,
@@ -18,28 +19,14 @@ export const OUTBOX_REPORT_TTL_MS = 5 * 60_000;
 /** Bounds what an edge (or a forger with the secret) can make the bridge hold. */
 const SERIES_MAX = 5_000;
 
-type Histogram = { counts: number[]; sumSeconds: number; count: number };
 type Sample = { labels: Record<string, string>; value: number; metricName?: string };
 
-function addSums(into: Histogram, from: DurationSums): void {
-  for (let i = 0; i < into.counts.length; i++)
-    into.counts[i] = (into.counts[i] ?? 0) + (from.buckets[i] ?? 0);
-  into.sumSeconds += from.sumSeconds;
-  into.count += from.count;
-}
-
-const emptyHistogram = (): Histogram => ({
-  counts: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
-  sumSeconds: 0,
-  count: 0,
-});
-
 /** A histogram's samples as Prometheus writes them: cumulative buckets, then sum and count. */
-function histogramSamples(name: string, labels: Record<string, string>, h: Histogram): Sample[] {
+function histogramSamples(name: string, labels: Record<string, string>, h: DurationSums): Sample[] {
   const samples: Sample[] = [];
   let cumulative = 0;
   DURATION_BUCKETS_SECONDS.forEach((bound, i) => {
-    cumulative += h.counts[i] ?? 0;
+    cumulative += h.buckets[i] ?? 0;
     samples.push({
       metricName: `${name}_bucket`,
       labels: { ...labels, le: String(bound) },
@@ -59,7 +46,7 @@ export class EdgeMetrics {
   >();
   private readonly requestDurations = new Map<
     string,
-    { labels: Record<string, string>; h: Histogram }
+    { labels: Record<string, string>; h: DurationSums }
   >();
   private readonly callCounts = new Map<
     string,
@@ -67,7 +54,7 @@ export class EdgeMetrics {
   >();
   private readonly callDurations = new Map<
     string,
-    { labels: Record<string, string>; h: Histogram }
+    { labels: Record<string, string>; h: DurationSums }
   >();
   private readonly outboxes = new Map<
     string,
@@ -195,7 +182,7 @@ function count(
 }
 
 function observe(
-  map: Map<string, { labels: Record<string, string>; h: Histogram }>,
+  map: Map<string, { labels: Record<string, string>; h: DurationSums }>,
   labels: Record<string, string>,
   sums: DurationSums,
 ): void {
@@ -203,7 +190,7 @@ function observe(
   let series = map.get(key);
   if (!series) {
     if (map.size >= SERIES_MAX) return;
-    series = { labels, h: emptyHistogram() };
+    series = { labels, h: emptySums() };
     map.set(key, series);
   }
   addSums(series.h, sums);

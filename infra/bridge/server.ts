@@ -37,7 +37,7 @@ export type BridgeOptions = {
   log?: (line: Record<string, unknown>) => void;
   /**
    * How often the Postgres relays (the catalog outbox, catalog-relay.ts; the ledger feed,
-   * ledger-relay.ts) look for new rows; tests shorten it.
+   * ledger-relay.ts; the mail outbox, infra/mailer/) look for new rows; tests shorten it.
    */
   catalogRelayIntervalMs?: number;
   /** Sends the mail outbox (infra/mailer/) over SMTP or into a folder; without it, mail waits. */
@@ -110,18 +110,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         });
 
   // Mail goes out from the bridges that relay (never a consume-only one), like the outboxes.
-  const transport =
-    options.mail && kafka?.mode !== "consume"
-      ? "smtpUrl" in options.mail
-        ? smtpTransport(options.mail.smtpUrl)
-        : mailboxTransport(options.mail.mailboxDir)
-      : null;
+  const mail = kafka?.mode === "consume" ? undefined : options.mail;
+  const transport = mail
+    ? "smtpUrl" in mail
+      ? smtpTransport(mail.smtpUrl)
+      : mailboxTransport(mail.mailboxDir)
+    : null;
   const mailer: RelayLoop | null =
-    transport && options.mail
+    mail && transport
       ? startMailer({
           db: database.db,
           transport,
-          from: options.mail.from,
+          from: mail.from,
           nowMs: Date.now,
           log,
           ...(options.catalogRelayIntervalMs === undefined

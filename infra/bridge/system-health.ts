@@ -52,6 +52,7 @@ export function systemHealth(metrics: readonly Metric[], nowMs: number): SystemH
   for (const v of values("dizh_bridge_consumer_lag"))
     lag.set(String(v.labels.group), (lag.get(String(v.labels.group)) ?? 0) + v.value);
   const single = (name: string) => values(name)[0]?.value ?? null;
+  const holds = single("dizh_ledger_open_holds");
 
   return {
     at: new Date(nowMs).toISOString(),
@@ -77,10 +78,7 @@ export function systemHealth(metrics: readonly Metric[], nowMs: number): SystemH
       oldestWaitingSeconds: single("dizh_dispatch_oldest_waiting_seconds") ?? 0,
     },
     ledger: {
-      openHolds:
-        single("dizh_ledger_open_holds") === null
-          ? null
-          : Math.round(single("dizh_ledger_open_holds")!),
+      openHolds: holds === null ? null : Math.round(holds),
     },
   };
 }
